@@ -8,3 +8,55 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from musiclab_desktop.core.library import Library
+
+ClipMaker = Callable[..., Path]
+
+
+def write_tone(path: Path, seconds: float = 2.0, sample_rate: int = 16_000,
+               frequency: float = 440.0, channels: int = 1) -> Path:
+    """A short sine tone: real audio that every reader decodes."""
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    mono = 0.3 * np.sin(2 * np.pi * frequency * t).astype(np.float32)
+    data = mono if channels == 1 else np.stack([mono] * channels, axis=1)
+    soundfile.write(str(path), data, sample_rate)
+    return path
+
+
+@pytest.fixture
+def make_clips(tmp_path: Path) -> ClipMaker:
+    """Make a dataset folder of ``count`` captioned tones (captions in metadata.csv)."""
+
+    def make(name: str = "clips", count: int = 3, seconds: float = 2.0) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        rows = ["file_name,text"]
+        for i in range(count):
+            write_tone(folder / f"tone{i}.wav", seconds, frequency=220.0 * (i + 1))
+            rows.append(f"tone{i}.wav,a steady tone number {i}")
+        (folder / "metadata.csv").write_text("\n".join(rows) + "\n")
+        return folder
+
+    return make
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    lib = Library.open(tmp_path / "data")
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def experiment_with_dataset(library: Library, make_clips: ClipMaker):
+    """An experiment linked to a three-clip dataset."""
+    report = library.datasets.import_folder(make_clips(), name="tones")
+    return library.experiments.create("tones experiment", dataset_id=report.dataset.id)

@@ -1,0 +1,5 @@
+import sys
+
+from musiclab_desktop.launcher import main
+
+sys.exit(main())

@@ -1,0 +1,227 @@
+"""Read-only snapshots that services hand out.
+
+Widgets, the runner and the CLI get these plain values, never live ORM objects, so
+no caller can touch the database behind a service's back or trip over a closed
+session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from musiclab_desktop.core.models import (
+    Adapter,
+    Dataset,
+    DatasetItem,
+    Experiment,
+    ExperimentStatus,
+    Run,
+    RunStatus,
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite keeps no time zone: every stored time is UTC, so say so on the way out."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+class _Record:
+    def to_json(self) -> dict[str, Any]:
+        return {key: _jsonable(value) for key, value in asdict(self).items()}  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class ExperimentRecord(_Record):
+    id: int
+    name: str
+    description: str
+    dataset_id: int | None
+    dataset_name: str | None
+    config: dict[str, Any]
+    status: str
+    best_run_id: int | None
+    best_run_name: str | None
+    best_loss: float | None
+    last_error: str | None
+    run_count: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def archived(self) -> bool:
+        return self.status == ExperimentStatus.ARCHIVED
+
+    @classmethod
+    def of(
+        cls,
+        row: Experiment,
+        *,
+        dataset_name: str | None,
+        best_run_name: str | None,
+        run_count: int,
+    ) -> ExperimentRecord:
+        return cls(
+            id=row.id,
+            name=row.name,
+            description=row.description,
+            dataset_id=row.dataset_id,
+            dataset_name=dataset_name,
+            config=dict(row.config),
+            status=row.status,
+            best_run_id=row.best_run_id,
+            best_run_name=best_run_name,
+            best_loss=row.best_loss,
+            last_error=row.last_error,
+            run_count=run_count,
+            created_at=as_utc(row.created_at),
+            updated_at=as_utc(row.updated_at),
+        )
+
+
+@dataclass(frozen=True)
+class RunRecord(_Record):
+    id: int
+    experiment_id: int
+    name: str
+    status: str
+    config_override: dict[str, Any] | None
+    output_dir: str | None
+    adapter_id: int | None
+    final_loss: float | None
+    error: str | None
+    pid: int | None
+    current_step: int
+    total_steps: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in RunStatus.ACTIVE
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in RunStatus.TERMINAL
+
+    @classmethod
+    def of(cls, row: Run) -> RunRecord:
+        return cls(
+            id=row.id,
+            experiment_id=row.experiment_id,
+            name=row.name,
+            status=row.status,
+            config_override=dict(row.config_override) if row.config_override else None,
+            output_dir=row.output_dir,
+            adapter_id=row.adapter_id,
+            final_loss=row.final_loss,
+            error=row.error,
+            pid=row.pid,
+            current_step=row.current_step or 0,
+            total_steps=row.total_steps,
+            created_at=as_utc(row.created_at),
+            started_at=as_utc(row.started_at),
+            finished_at=as_utc(row.finished_at),
+        )
+
+
+@dataclass(frozen=True)
+class AdapterRecord(_Record):
+    id: int
+    name: str
+    path: str
+    base_model: str
+    lora_r: int
+    lora_alpha: int
+    lora_targets: str
+    final_loss: float | None
+    experiment_id: int | None
+    run_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Adapter) -> AdapterRecord:
+        return cls(
+            id=row.id,
+            name=row.name,
+            path=row.path,
+            base_model=row.base_model,
+            lora_r=row.lora_r,
+            lora_alpha=row.lora_alpha,
+            lora_targets=row.lora_targets,
+            final_loss=row.final_loss,
+            experiment_id=row.experiment_id,
+            run_id=row.run_id,
+            created_at=as_utc(row.created_at),
+        )
+
+
+@dataclass(frozen=True)
+class DatasetRecord(_Record):
+    id: int
+    name: str
+    folder: str
+    clip_count: int
+    usable_count: int
+    total_duration: float
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Dataset, *, clip_count: int, usable_count: int, total_duration: float
+           ) -> DatasetRecord:
+        return cls(
+            id=row.id,
+            name=row.name,
+            folder=row.folder,
+            clip_count=clip_count,
+            usable_count=usable_count,
+            total_duration=total_duration,
+            created_at=as_utc(row.created_at),
+        )
+
+
+@dataclass(frozen=True)
+class DatasetItemRecord(_Record):
+    id: int
+    file_name: str
+    path: str
+    duration: float | None
+    sample_rate: int | None
+    channels: int | None
+    caption: str | None
+    problem: str | None
+    usable: bool
+
+    @classmethod
+    def of(cls, row: DatasetItem) -> DatasetItemRecord:
+        return cls(
+            id=row.id,
+            file_name=row.file_name,
+            path=row.path,
+            duration=row.duration,
+            sample_rate=row.sample_rate,
+            channels=row.channels,
+            caption=row.caption,
+            problem=row.problem,
+            usable=row.usable,
+        )
+
+
+@dataclass(frozen=True)
+class MetricSeriesData(_Record):
+    """One metric of one run, in step order; NaN where the value was not a number."""
+
+    name: str
+    steps: list[int]
+    values: list[float]
+    wall_times: list[float | None]

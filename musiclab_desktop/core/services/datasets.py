@@ -1,0 +1,163 @@
+"""Datasets: importing a folder of captioned clips and exporting it for training."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from musiclab_desktop.core.audio_scan import ProgressCallback, ScannedClip, scan_folder
+from musiclab_desktop.core.errors import InvalidStateError, NotFoundError, ValidationError
+from musiclab_desktop.core.models import Dataset, DatasetItem
+from musiclab_desktop.core.records import DatasetItemRecord, DatasetRecord
+
+if TYPE_CHECKING:
+    from musiclab_desktop.core.library import Library
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The dataset created, and every clip that could not be used with the reason."""
+
+    dataset: DatasetRecord
+    problems: list[tuple[str, str]]
+
+
+def get_dataset_row(session: Session, dataset_id: int) -> Dataset:
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None:
+        raise NotFoundError(f"Dataset {dataset_id} does not exist.")
+    return dataset
+
+
+def dataset_record(session: Session, dataset: Dataset) -> DatasetRecord:
+    total, usable, duration = session.execute(
+        select(
+            func.count(),
+            # count() with a filter: sum() over a Boolean column would come back as a bool.
+            func.count().filter(DatasetItem.usable.is_(True)),
+            func.coalesce(
+                func.sum(DatasetItem.duration).filter(DatasetItem.usable.is_(True)), 0.0
+            ),
+        ).where(DatasetItem.dataset_id == dataset.id)
+    ).one()
+    return DatasetRecord.of(
+        dataset, clip_count=total, usable_count=int(usable), total_duration=float(duration)
+    )
+
+
+def export_dataset_jsonl(session: Session, dataset_id: int, destination: Path) -> int:
+    """Write the usable clips whose files still exist, one JSON object per line."""
+    dataset = get_dataset_row(session, dataset_id)
+    if not Path(dataset.folder).is_dir():
+        raise InvalidStateError(
+            f"The folder of dataset '{dataset.name}' ({dataset.folder}) no longer exists; "
+            "restore it or import the dataset again."
+        )
+    items = session.scalars(
+        select(DatasetItem)
+        .where(DatasetItem.dataset_id == dataset_id, DatasetItem.usable.is_(True))
+        .order_by(DatasetItem.id)
+    ).all()
+    lines = [
+        json.dumps({
+            "path": item.path,
+            "duration": item.duration,
+            "sample_rate": item.sample_rate,
+            "channels": item.channels,
+            "description": item.caption,
+        })
+        for item in items
+        if Path(item.path).is_file()
+    ]
+    if not lines:
+        raise InvalidStateError(
+            f"Dataset '{dataset.name}' has no usable clip left on disk in {dataset.folder}."
+        )
+    try:
+        destination.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InvalidStateError(f"Cannot write {destination}: {exc.strerror}.") from exc
+    return len(lines)
+
+
+def _item_of(dataset_id: int, clip: ScannedClip) -> DatasetItem:
+    return DatasetItem(
+        dataset_id=dataset_id,
+        file_name=clip.file_name,
+        path=str(clip.path),
+        duration=clip.duration,
+        sample_rate=clip.sample_rate,
+        channels=clip.channels,
+        caption=clip.caption,
+        problem=clip.problem,
+        usable=clip.usable,
+    )
+
+
+class DatasetService:
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    def import_folder(
+        self, folder: str | Path, *, name: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Scan ``folder`` and store its clips; clips with problems are kept but flagged."""
+        root = Path(folder).expanduser().resolve()
+        if not root.is_dir():
+            raise ValidationError(
+                f"The dataset folder {root} does not exist.", {"folder": "missing"}
+            )
+        name = (name or root.name).strip()
+        with self._library.transaction() as session:
+            if session.scalar(select(Dataset.id).where(Dataset.name == name)) is not None:
+                raise ValidationError(
+                    f"A dataset named '{name}' already exists; choose another name.",
+                    {"name": "already used"},
+                )
+        clips = scan_folder(root, progress)
+        if not any(clip.usable for clip in clips):
+            raise ValidationError(self._nothing_usable_message(root, clips))
+        with self._library.transaction() as session:
+            dataset = Dataset(name=name, folder=str(root))
+            session.add(dataset)
+            session.flush()
+            session.add_all(_item_of(dataset.id, clip) for clip in clips)
+            session.flush()
+            record = dataset_record(session, dataset)
+        problems = [(clip.file_name, clip.problem) for clip in clips if clip.problem]
+        return ImportReport(record, problems)
+
+    @staticmethod
+    def _nothing_usable_message(root: Path, clips: list[ScannedClip]) -> str:
+        if not clips:
+            return (f"No audio clips (wav, flac, ogg, mp3) were found in {root}.")
+        first = next(clip for clip in clips if clip.problem)
+        return (
+            f"None of the {len(clips)} clips in {root} can be used "
+            f"(e.g. {first.file_name}: {first.problem})."
+        )
+
+    def list(self) -> list[DatasetRecord]:
+        with self._library.transaction() as session:
+            rows = session.scalars(select(Dataset).order_by(Dataset.name)).all()
+            return [dataset_record(session, row) for row in rows]
+
+    def get(self, dataset_id: int) -> DatasetRecord:
+        with self._library.transaction() as session:
+            return dataset_record(session, get_dataset_row(session, dataset_id))
+
+    def items(self, dataset_id: int) -> list[DatasetItemRecord]:
+        with self._library.transaction() as session:
+            get_dataset_row(session, dataset_id)
+            rows = session.scalars(
+                select(DatasetItem)
+                .where(DatasetItem.dataset_id == dataset_id)
+                .order_by(DatasetItem.file_name)
+            ).all()
+            return [DatasetItemRecord.of(row) for row in rows]

@@ -1,0 +1,338 @@
+"""Runs: preparing a start, the lifecycle transitions, and deletion.
+
+The runner (QProcess) calls the transitions; this module holds the rules they apply:
+an experiment needs a dataset, an override stores only what differs, a completed run
+registers its adapter as ``{experiment_name}-{run_name}`` and may become the best run,
+and only finished runs can be deleted.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from musiclab_desktop.core.config import TrainingConfig, diff_override, merge_override
+from musiclab_desktop.core.errors import InvalidStateError, NotFoundError, ValidationError
+from musiclab_desktop.core.models import (
+    Adapter,
+    Experiment,
+    ExperimentStatus,
+    Run,
+    RunStatus,
+    utcnow,
+)
+from musiclab_desktop.core.protocol import DATASET_FILE, RUN_SPEC_FILE, RunSpec
+from musiclab_desktop.core.records import RunRecord
+from musiclab_desktop.core.services.datasets import export_dataset_jsonl
+from musiclab_desktop.core.services.experiments import get_experiment_row
+from musiclab_desktop.core.services.status_rules import (
+    refresh_best_run,
+    refresh_experiment_status,
+)
+
+if TYPE_CHECKING:
+    from musiclab_desktop.core.library import Library
+
+INTERRUPTED_RUNNING = "interrupted: the application closed while this run was training"
+INTERRUPTED_PENDING = "interrupted: the application closed before this run started"
+STOPPED_BY_USER = "stopped by user"
+_DEFAULT_NAME = re.compile(r"^run-(\d+)$")
+
+
+def get_run_row(session: Session, run_id: int) -> Run:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFoundError(f"Run {run_id} does not exist.")
+    return run
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "adapter"
+
+
+def _next_default_name(session: Session, experiment_id: int) -> str:
+    names = session.scalars(select(Run.name).where(Run.experiment_id == experiment_id)).all()
+    numbers = [int(m.group(1)) for name in names if (m := _DEFAULT_NAME.match(name))]
+    return f"run-{max(numbers, default=0) + 1}"
+
+
+class RunService:
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    # --- reading -------------------------------------------------------------
+
+    def get(self, run_id: int) -> RunRecord:
+        with self._library.transaction() as session:
+            return RunRecord.of(get_run_row(session, run_id))
+
+    def list(self, experiment_id: int) -> list[RunRecord]:
+        with self._library.transaction() as session:
+            get_experiment_row(session, experiment_id)
+            rows = session.scalars(
+                select(Run).where(Run.experiment_id == experiment_id).order_by(Run.id)
+            ).all()
+            return [RunRecord.of(row) for row in rows]
+
+    def list_active(self) -> list[RunRecord]:
+        with self._library.transaction() as session:
+            rows = session.scalars(
+                select(Run).where(Run.status.in_(RunStatus.ACTIVE)).order_by(Run.id)
+            ).all()
+            return [RunRecord.of(row) for row in rows]
+
+    def effective_config(self, run_id: int) -> TrainingConfig:
+        with self._library.transaction() as session:
+            run = get_run_row(session, run_id)
+            experiment = get_experiment_row(session, run.experiment_id)
+            return merge_override(experiment.config, run.config_override)
+
+    def spec_path(self, run: RunRecord) -> Path:
+        if not run.output_dir:
+            raise InvalidStateError(f"Run '{run.name}' has no run folder.")
+        return Path(run.output_dir) / RUN_SPEC_FILE
+
+    def next_name(self, experiment_id: int) -> str:
+        with self._library.transaction() as session:
+            return _next_default_name(session, experiment_id)
+
+    # --- starting ------------------------------------------------------------
+
+    def prepare_start(
+        self,
+        experiment_id: int,
+        *,
+        name: str | None = None,
+        override: dict[str, Any] | None = None,
+    ) -> RunRecord:
+        """Create a PENDING run with its folder, dataset export and run spec.
+
+        Refused with nothing created when the experiment has no dataset, is archived,
+        the name is taken, or the override is invalid.
+        """
+        with self._library.transaction() as session:
+            experiment = get_experiment_row(session, experiment_id)
+            self._check_can_start(experiment)
+            effective = merge_override(experiment.config, override)
+            run = Run(
+                experiment_id=experiment.id,
+                name=self._choose_name(session, experiment.id, name),
+                status=RunStatus.PENDING,
+                config_override=diff_override(experiment.config, effective.to_dict()),
+            )
+            session.add(run)
+            session.flush()
+            folder = self._library.runs_dir / str(run.id)
+            run.output_dir = str(folder)
+            try:
+                self._write_run_folder(session, experiment, run, effective, folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            return RunRecord.of(run)
+
+    @staticmethod
+    def _check_can_start(experiment: Experiment) -> None:
+        if experiment.status == ExperimentStatus.ARCHIVED:
+            raise InvalidStateError(
+                f"Experiment '{experiment.name}' is archived; unarchive it to start runs."
+            )
+        if experiment.dataset_id is None:
+            raise InvalidStateError(
+                f"Experiment '{experiment.name}' has no dataset: a dataset is required to "
+                "start a run. Link one first."
+            )
+
+    @staticmethod
+    def _choose_name(session: Session, experiment_id: int, name: str | None) -> str:
+        if name is None or not name.strip():
+            return _next_default_name(session, experiment_id)
+        name = name.strip()
+        taken = session.scalar(
+            select(Run.id).where(Run.experiment_id == experiment_id, Run.name == name)
+        )
+        if taken is not None:
+            raise ValidationError(
+                f"This experiment already has a run named '{name}'.", {"name": "already used"}
+            )
+        return name
+
+    @staticmethod
+    def _write_run_folder(
+        session: Session,
+        experiment: Experiment,
+        run: Run,
+        effective: TrainingConfig,
+        folder: Path,
+    ) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=False)
+        except OSError as exc:
+            message = f"Cannot create the run folder {folder}: {exc.strerror}."
+            raise InvalidStateError(message) from exc
+        assert experiment.dataset_id is not None
+        dataset_path = folder / DATASET_FILE
+        export_dataset_jsonl(session, experiment.dataset_id, dataset_path)
+        spec = RunSpec(
+            run_id=run.id,
+            run_name=run.name,
+            experiment_id=experiment.id,
+            experiment_name=experiment.name,
+            config=effective.to_dict(),
+            dataset_path=str(dataset_path),
+            output_dir=str(folder),
+        )
+        try:
+            spec.save(folder / RUN_SPEC_FILE)
+        except OSError as exc:
+            message = f"Cannot write the run spec in {folder}: {exc.strerror}."
+            raise InvalidStateError(message) from exc
+
+    # --- lifecycle -----------------------------------------------------------
+
+    def mark_running(self, run_id: int, pid: int | None) -> RunRecord:
+        with self._library.transaction() as session:
+            run = self._active_run(session, run_id)
+            run.status = RunStatus.RUNNING
+            run.pid = pid
+            run.started_at = utcnow()
+            refresh_experiment_status(session, get_experiment_row(session, run.experiment_id))
+            return RunRecord.of(run)
+
+    def record_progress(self, run_id: int, step: int, total_steps: int | None) -> None:
+        with self._library.transaction() as session:
+            run = get_run_row(session, run_id)
+            run.current_step = step
+            if total_steps:
+                run.total_steps = total_steps
+
+    def complete(self, run_id: int, *, adapter_dir: str | Path, final_loss: float | None
+                 ) -> RunRecord:
+        """COMPLETED: register the adapter ``{experiment}-{run}`` and update the best run."""
+        source = Path(adapter_dir)
+        if not source.is_dir():
+            raise InvalidStateError(
+                f"The worker reported success but its adapter folder {source} does not exist."
+            )
+        with self._library.transaction() as session:
+            run = self._active_run(session, run_id)
+            experiment = get_experiment_row(session, run.experiment_id)
+            config = merge_override(experiment.config, run.config_override)
+            destination = self._library.adapters_dir / (
+                f"{_slug(experiment.name)}-{_slug(run.name)}-{run.id}"
+            )
+            adapter = Adapter(
+                name=f"{experiment.name}-{run.name}",
+                path=str(destination),
+                base_model=config.base_model,
+                lora_r=config.lora_r,
+                lora_alpha=config.lora_alpha,
+                lora_targets=config.lora_target_modules,
+                final_loss=final_loss,
+                experiment_id=experiment.id,
+                run_id=run.id,
+            )
+            session.add(adapter)
+            session.flush()
+            run.adapter_id = adapter.id
+            run.final_loss = final_loss
+            self._finish(session, run, RunStatus.COMPLETED, error=None)
+            refresh_best_run(session, experiment)
+            # Last, so a failure above leaves the files where the worker put them.
+            shutil.move(str(source), destination)
+            return RunRecord.of(run)
+
+    def fail(self, run_id: int, error: str) -> RunRecord:
+        with self._library.transaction() as session:
+            run = self._active_run(session, run_id)
+            self._finish(session, run, RunStatus.FAILED, error=error)
+            return RunRecord.of(run)
+
+    def cancel(self, run_id: int, reason: str = STOPPED_BY_USER) -> RunRecord:
+        with self._library.transaction() as session:
+            run = self._active_run(session, run_id)
+            self._finish(session, run, RunStatus.CANCELLED, error=reason)
+            return RunRecord.of(run)
+
+    def reconcile_interrupted(self, is_alive: Callable[[RunRecord], bool]) -> list[RunRecord]:
+        """Mark FAILED the runs left active by a process that is gone (an app restart)."""
+        interrupted = []
+        for run in self.list_active():
+            if is_alive(run):
+                continue
+            reason = INTERRUPTED_RUNNING if run.status == RunStatus.RUNNING else INTERRUPTED_PENDING
+            interrupted.append(self.fail(run.id, reason))
+        return interrupted
+
+    @staticmethod
+    def _active_run(session: Session, run_id: int) -> Run:
+        run = get_run_row(session, run_id)
+        if run.status not in RunStatus.ACTIVE:
+            raise InvalidStateError(f"Run '{run.name}' has already finished ({run.status}).")
+        return run
+
+    @staticmethod
+    def _finish(session: Session, run: Run, status: str, *, error: str | None) -> None:
+        run.status = status
+        run.error = error
+        run.finished_at = utcnow()
+        run.pid = None
+        session.flush()
+        refresh_experiment_status(session, get_experiment_row(session, run.experiment_id))
+
+    # --- deleting ------------------------------------------------------------
+
+    def delete(self, run_id: int) -> None:
+        """Delete one finished run (see :meth:`delete_many`)."""
+        with self._library.transaction() as session:
+            experiment_id = get_run_row(session, run_id).experiment_id
+        self.delete_many(experiment_id, [run_id])
+
+    def delete_many(self, experiment_id: int, run_ids: Iterable[int]) -> int:
+        """Delete finished runs of one experiment, all or none.
+
+        Removes each run's row, its log chunks and metric points (database cascade)
+        and its run folder. Registered adapters stay, unlinked. The best run is
+        recomputed from the completed runs that remain.
+        """
+        ids = sorted(set(run_ids))
+        if not ids:
+            raise ValidationError("Choose at least one run to delete.")
+        with self._library.transaction() as session:
+            experiment = get_experiment_row(session, experiment_id)
+            runs = self._deletable_runs(session, experiment, ids)
+            folders = [Path(run.output_dir) for run in runs if run.output_dir]
+            for run in runs:
+                session.delete(run)
+            session.flush()
+            session.refresh(experiment)
+            refresh_best_run(session, experiment)
+            refresh_experiment_status(session, experiment)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        return len(ids)
+
+    @staticmethod
+    def _deletable_runs(session: Session, experiment: Experiment, ids: list[int]) -> list[Run]:
+        runs = session.scalars(
+            select(Run).where(Run.id.in_(ids), Run.experiment_id == experiment.id)
+        ).all()
+        missing = sorted(set(ids) - {run.id for run in runs})
+        if missing:
+            listed = ", ".join(str(i) for i in missing)
+            raise NotFoundError(
+                f"Run {listed} does not exist in experiment '{experiment.name}'."
+            )
+        active = [run for run in runs if run.status in RunStatus.ACTIVE]
+        if active:
+            names = ", ".join(f"'{run.name}' ({run.status})" for run in active)
+            raise InvalidStateError(
+                f"Cannot delete {names}: cancel a run or let it finish before deleting it."
+            )
+        return list(runs)

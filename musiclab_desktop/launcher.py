@@ -1,0 +1,24 @@
+"""The ``musiclab`` command: the desktop window without a sub-command, the CLI with one."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+from musiclab_desktop import cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = cli.build_parser()
+    args = parser.parse_args(argv)
+    if args.group is not None:
+        return cli.run_command(args)
+    if importlib.util.find_spec("musiclab_desktop.app") is None:
+        print("The desktop window is not part of this build yet; use a command "
+              "(musiclab --help).", file=sys.stderr)
+        return cli.EXIT_USAGE
+    from musiclab_desktop import app
+
+    return app.main(argv)
