@@ -1,0 +1,70 @@
+"""Real-world output renders as tmux renders it: same screen, same scrollback.
+
+The corpus (tests/data/terminal/*.bin, made by make_corpus.py) holds tqdm bars, nested
+tqdm bars, rich progress, coloured tracebacks, pip install output, a transformers
+warning flood and SGR styles, byte for byte as a pipe delivered them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from terminal_kit import CORPUS, corpus_files, settle
+from tmux_oracle import TmuxCapture, capture, tmux_available
+
+from musiclab_desktop.ui.terminal import TerminalView
+
+pytestmark = pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
+
+SIZES = [(100, 30), (80, 24), (60, 20)]
+CHUNK = 777  # odd, so chunks split escape sequences and UTF-8 characters
+
+
+@cache
+def tmux_shows(name: str, columns: int, lines: int) -> TmuxCapture:
+    return capture((CORPUS / name).read_bytes(), columns, lines)
+
+
+def test_the_corpus_covers_the_required_kinds_of_output() -> None:
+    names = {path.stem for path in corpus_files()}
+    assert {
+        "tqdm_bars",
+        "tqdm_nested",
+        "rich_progress",
+        "traceback_colour",
+        "pip_install",
+        "transformers_warnings",
+    } <= names
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.stem)
+def test_live_feed_matches_tmux(
+    qtbot: QtBot, make_view: Callable[..., TerminalView], path: Path, size: tuple[int, int]
+) -> None:
+    columns, lines = size
+    view = make_view(columns, lines, scrollback_lines=50_000)
+    data = path.read_bytes()
+    for offset in range(0, len(data), CHUNK):
+        view.feed(data[offset : offset + CHUNK])
+    settle(qtbot, view)
+    expected = tmux_shows(path.name, columns, lines)
+    assert view.screen_lines() == expected.screen
+    assert view.plain_text().splitlines() == expected.history_and_screen
+
+
+@pytest.mark.parametrize("size", SIZES[:2], ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.stem)
+def test_stored_log_matches_tmux(
+    make_view: Callable[..., TerminalView], path: Path, size: tuple[int, int]
+) -> None:
+    columns, lines = size
+    view = make_view(columns, lines, scrollback_lines=50_000)
+    view.load_history(path.read_bytes(), live=False)
+    expected = tmux_shows(path.name, columns, lines)
+    assert view.screen_lines() == expected.screen
+    assert view.plain_text().splitlines() == expected.history_and_screen
