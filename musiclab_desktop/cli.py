@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 a run that did not complete (``runs start --wait``), 2 usage
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from musiclab_desktop import __version__
 from musiclab_desktop.core.config import config_fields, parse_assignment
 from musiclab_desktop.core.errors import MusiclabError, ValidationError
 from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.models import RunStatus
 
 EXIT_USAGE = 2
 
@@ -194,12 +196,111 @@ def _metrics_human(result: Any) -> str:
     return "\n".join(lines)
 
 
-def runs_logs(lib: Library, args: argparse.Namespace) -> None:
-    lib.runs.get(args.run_id)
+def runs_logs(lib: Library, args: argparse.Namespace) -> int:
+    from musiclab_desktop.runner.outside import follow_log
+
     out = sys.stdout.buffer
-    for chunk in lib.telemetry.iter_log(args.run_id):
+
+    def write(chunk: bytes) -> None:
         out.write(chunk)
-    out.flush()
+        out.flush()
+
+    # `| less` quitting early, or Ctrl+C while following, is a normal way to stop reading.
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
+        follow_log(lib, args.run_id, write, follow=args.follow)
+    return 0
+
+
+# --- runs: training (the runner) ------------------------------------------------
+
+def _print_flushed(text: str, *, error: bool = False) -> None:
+    print(text, file=sys.stderr if error else sys.stdout, flush=True)
+
+
+def _run_line(run: Any) -> str:
+    line = f"Run {run.id} '{run.name}': {run.status}"
+    if run.final_loss is not None:
+        line += f", final loss {run.final_loss:.4f}"
+    return line + (f" ({run.error})" if run.error else "")
+
+
+def runs_start(lib: Library, args: argparse.Namespace) -> int:
+    """Create the run and train it: in this process (default, --wait) or detached."""
+    from musiclab_desktop.runner.detach import start_detached
+    from musiclab_desktop.runner.foreground import train_in_foreground
+    from musiclab_desktop.runner.settings import load_settings
+
+    if args.wait and args.detach:
+        raise ValidationError("Choose either --wait or --detach.")
+    run = lib.runs.prepare_start(args.experiment_id, name=args.name,
+                                 override=_assignments(args.set))
+    _announce(run, args.json, f"Run {run.id} '{run.name}' created (PENDING).")
+    if args.detach:
+        pid = start_detached(lib.root, run)
+        if not args.json:
+            _print_flushed(f"Training in the background (supervisor pid {pid}). Follow it "
+                           f"with: musiclab runs logs {run.id} --follow")
+        return 0
+    stream = sys.stderr.buffer
+
+    def show_log(data: bytes) -> None:
+        stream.write(data)
+        stream.flush()
+
+    train_in_foreground(lib, run, settings=load_settings(),
+                        on_log=show_log if args.wait else None,
+                        on_notice=lambda text: _print_flushed(text, error=True))
+    final = lib.runs.get(run.id)
+    _announce(final, args.json, _run_line(final))
+    return 0 if final.status == RunStatus.COMPLETED else 1
+
+
+def _announce(run: Any, as_json: bool, text: str) -> None:
+    # One JSON object per line with --json: the new run at once, the ended run last.
+    _print_flushed(json.dumps(run.to_json()) if as_json else text)
+
+
+def runs_supervise(lib: Library, args: argparse.Namespace) -> int:
+    """The detached owner of a run started with --detach (not for direct use)."""
+    from musiclab_desktop.runner.foreground import train_in_foreground
+    from musiclab_desktop.runner.settings import load_settings
+
+    status = train_in_foreground(lib, lib.runs.get(args.run_id), settings=load_settings())
+    return 0 if status == RunStatus.COMPLETED else 1
+
+
+def runs_cancel(lib: Library, args: argparse.Namespace) -> Any:
+    from musiclab_desktop.runner.outside import cancel_from_outside
+    from musiclab_desktop.runner.settings import load_settings
+
+    return cancel_from_outside(lib, args.run_id, load_settings().cancel_grace_seconds)
+
+
+# --- demo ----------------------------------------------------------------------
+
+def demo(lib: Library, args: argparse.Namespace) -> Any:
+    from musiclab_desktop.core.demo import create_demo
+    from musiclab_desktop.runner.interpreter import build_tiny_model, training_interpreter
+    from musiclab_desktop.runner.settings import load_settings
+
+    python = training_interpreter(load_settings())
+    if not args.json:
+        _print_flushed("Preparing the demo (the first time builds a tiny model)…", error=True)
+    result = create_demo(lib, lambda folder: build_tiny_model(python, folder))
+    return {"experiment": result.experiment, "dataset": result.dataset,
+            "model_dir": str(result.model_dir), "created": result.created}
+
+
+def _demo_human(result: Any) -> str:
+    made = result["created"]
+    lines = [f"Created {item}." for item in made] or ["The demo already exists; nothing to do."]
+    experiment = result["experiment"]
+    lines += [
+        f"Demo experiment {experiment.id} '{experiment.name}' trains "
+        f"{result['model_dir']} on dataset '{result['dataset'].name}'.",
+        f"Start a run with: musiclab runs start {experiment.id} --wait",
+    ]
+    return "\n".join(lines)
 
 
 def runs_delete(lib: Library, args: argparse.Namespace) -> Any:
@@ -308,6 +409,23 @@ def _add_runs(groups: Any) -> None:
     p.add_argument("run_id", type=int)
     p = _command(sub, "logs", runs_logs, lambda _: "", "a run's raw terminal output")
     p.add_argument("run_id", type=int)
+    p.add_argument("--follow", "-f", action="store_true",
+                   help="keep printing new output until the run ends")
+    p = _command(sub, "start", runs_start, lambda _: "",
+                 "start a training run; it trains while this command runs (see --detach)")
+    p.add_argument("experiment_id", type=int)
+    p.add_argument("--name", help="run name (default run-N)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a training setting for this run")
+    p.add_argument("--wait", action="store_true",
+                   help="show the training terminal here; exit 0 when the run completes")
+    p.add_argument("--detach", action="store_true",
+                   help="train in a background process and return at once")
+    p = _command(sub, "cancel", runs_cancel, _runs_human, "stop a pending or running run")
+    p.add_argument("run_id", type=int)
+    p = sub.add_parser("supervise")  # the background owner behind --detach
+    p.add_argument("run_id", type=int)
+    p.set_defaults(handler=runs_supervise, human=lambda _: "", json=False)
     p = _command(sub, "delete", runs_delete,
                  lambda r: f"Deleted {r['deleted']} run(s).", "delete finished runs")
     p.add_argument("experiment_id", type=int)
@@ -324,6 +442,8 @@ def _add_misc(groups: Any) -> None:
     p = _command(sub, "defaults", config_defaults, _config_human,
                  "every setting with its group, default, bounds and explanation")
     p.set_defaults(needs_library=False)
+    p = _command(groups, "demo", demo, _demo_human,
+                 "create a demo experiment (tiny model, synthesized clips) to try training")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -45,9 +45,14 @@ class TelemetryService:
                 "INSERT INTO run_log_chunks (run_id, seq, data) VALUES (?, ?, ?)", rows
             )
 
-    def iter_log(self, run_id: int, batch: int = 256) -> Iterator[bytes]:
-        """The stored chunks in order, read a batch at a time (for large logs)."""
-        after = -1
+    def iter_log(self, run_id: int, batch: int = 256, *, first_chunk: int = 0
+                 ) -> Iterator[bytes]:
+        """The stored chunks in order, read a batch at a time (for large logs).
+
+        Chunks are numbered 0, 1, 2 ... as stored; ``first_chunk`` skips the ones a
+        reader already has (``musiclab runs logs --follow``).
+        """
+        after = first_chunk - 1
         while True:
             with self._library.transaction() as session:
                 rows = session.connection().exec_driver_sql(

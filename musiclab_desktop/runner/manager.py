@@ -1,0 +1,461 @@
+"""RunManager: starts training workers with QProcess, streams and stores what they say,
+and applies each run's outcome through the core services.
+
+One manager per process (the GUI's or a CLI command's). Runs wait in a FIFO queue
+until one of ``max_concurrent_runs`` slots is free. Each worker has two channels:
+stderr is the human terminal, stored raw as log chunks; stdout is the event channel
+(one JSON object per line) that becomes metric points, progress and the outcome.
+Writes are batched by a timer and by size so a chatty worker never stalls the loop.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
+
+from musiclab_desktop.core import protocol
+from musiclab_desktop.core.errors import InvalidStateError, MusiclabError, NotFoundError
+from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.protocol import Event
+from musiclab_desktop.core.records import RunRecord
+from musiclab_desktop.core.services.runs import (
+    INTERRUPTED_PENDING,
+    INTERRUPTED_RUNNING,
+    STOPPED_BY_USER,
+)
+from musiclab_desktop.core.services.telemetry import MetricTuple
+from musiclab_desktop.runner.event_points import points_of, progress_of
+from musiclab_desktop.runner.failure import TerminalTail, describe_failure
+from musiclab_desktop.runner.interpreter import (
+    WorkerCommand,
+    worker_command_for,
+    worker_environment,
+)
+from musiclab_desktop.runner.log_buffer import TelemetryBuffer
+from musiclab_desktop.runner.process_probe import is_worker_of, terminate_pid
+from musiclab_desktop.runner.settings import RunnerSettings
+from musiclab_desktop.runner.stream_splitter import EventStreamSplitter
+
+# After a kill, how long shutdown waits for the process to be reaped.
+_REAP_MS = 5_000
+
+
+class StopReason(enum.Enum):
+    USER = "user"            # cancel(): ends CANCELLED "stopped by user"
+    APP_CLOSED = "closed"    # shutdown(cancel_running=False): ends FAILED "interrupted"
+
+
+@dataclass(eq=False)
+class _Job:
+    """One worker process and what it has said so far."""
+
+    run: RunRecord
+    process: QProcess
+    python: str
+    splitter: EventStreamSplitter = field(default_factory=EventStreamSplitter)
+    tail: TerminalTail = field(default_factory=TerminalTail)
+    buffer: TelemetryBuffer = field(init=False)
+    stop: StopReason | None = None
+    kill_timer: QTimer | None = None
+    completed: Event | None = None
+    error: Event | None = None
+    progress: tuple[int, int] | None = None
+    stored_progress: tuple[int, int] | None = None
+    progress_stored_at: float = 0.0
+    finished: bool = False
+
+    def __post_init__(self) -> None:
+        self.buffer = TelemetryBuffer(self.run.id)
+
+    @property
+    def run_id(self) -> int:
+        return self.run.id
+
+
+class RunManager(QObject):
+    """Queues, starts, watches and finishes training runs (QtCore only)."""
+
+    runStatusChanged = Signal(int, str)  # run, status
+    logBytes = Signal(int, bytes)  # run, raw terminal bytes as they arrive
+    metricPoints = Signal(int, list)  # run, [(step, name, value, wall_time)]
+    progressChanged = Signal(int, int, int)  # run, step, total steps (0: unknown)
+    phaseChanged = Signal(int, str, str)  # run, phase, message
+    runFinished = Signal(int, str)  # run, terminal status
+
+    def __init__(
+        self,
+        library: Library,
+        settings: RunnerSettings | None = None,
+        worker_command: WorkerCommand | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._library = library
+        self.settings = settings or RunnerSettings.from_environment()
+        self._worker_command = worker_command
+        self._queue: deque[int] = deque()
+        self._jobs: dict[int, _Job] = {}
+        self._closing = False
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(self.settings.flush_interval_ms)
+        self._flush_timer.timeout.connect(self._flush_all)
+
+    # --- public API ------------------------------------------------------------
+
+    def start(self, run: RunRecord | int) -> None:
+        """Queue a PENDING run; it starts as soon as a slot is free (maybe now)."""
+        run_id = run if isinstance(run, int) else run.id
+        record = self._library.runs.get(run_id)
+        if record.status != RunStatus.PENDING:
+            raise InvalidStateError(
+                f"Run '{record.name}' is {record.status}; only a pending run can be started."
+            )
+        if run_id in self._queue or run_id in self._jobs:
+            raise InvalidStateError(f"Run '{record.name}' is already queued.")
+        if self._closing:
+            raise InvalidStateError("The application is closing; no new run can start.")
+        self._queue.append(run_id)
+        self._fill_slots()
+
+    def cancel(self, run_id: int, grace_s: float | None = None) -> None:
+        """Stop a run: a queued one at once, a running one politely, then by force.
+
+        A running worker gets SIGTERM (it saves and stops after its step) and is killed
+        when it is still alive after ``grace_s`` (default: the settings' grace period).
+        A second call with ``grace_s=0`` kills at once. A run this manager does not own
+        (another process trains it) gets SIGTERM from here; its owner records the end.
+        """
+        if run_id in self._queue:
+            self._queue.remove(run_id)
+            self._announce_end(run_id, self._library.runs.cancel(run_id).status)
+            return
+        job = self._jobs.get(run_id)
+        if job is None:
+            self._cancel_foreign(run_id)
+            return
+        grace = self.settings.cancel_grace_seconds if grace_s is None else grace_s
+        self._stop_job(job, StopReason.USER, grace)
+
+    def reconcile_on_startup(self) -> list[RunRecord]:
+        """Mark FAILED ("interrupted") the active runs whose worker is gone or not ours."""
+        return self._library.runs.reconcile_interrupted(self._is_alive)
+
+    def active_run_ids(self) -> list[int]:
+        """Runs this manager owns: running first, then queued in order."""
+        return [*self._jobs, *self._queue]
+
+    def queued_run_ids(self) -> list[int]:
+        return list(self._queue)
+
+    def has_active_runs(self) -> bool:
+        return bool(self._jobs or self._queue)
+
+    def shutdown(self, cancel_running: bool, timeout_s: float | None = None) -> None:
+        """Stop every run before the application exits, storing all their output.
+
+        ``cancel_running=True`` (the user chose to stop training): runs end CANCELLED,
+        "stopped by user". ``False`` (the app closes without asking, e.g. logout):
+        they end FAILED with the same "interrupted" message a restart would give.
+        Either way workers get SIGTERM, then SIGKILL after the grace period; this
+        call blocks until they are gone (at most about the grace period).
+        """
+        self._closing = True
+        runs = self._library.runs
+        while self._queue:
+            run_id = self._queue.popleft()
+            try:
+                record = (runs.cancel(run_id) if cancel_running
+                          else runs.fail(run_id, INTERRUPTED_PENDING))
+            except (InvalidStateError, NotFoundError):
+                continue  # ended or deleted by another process meanwhile
+            self._announce_end(run_id, record.status)
+        reason = StopReason.USER if cancel_running else StopReason.APP_CLOSED
+        grace = self.settings.cancel_grace_seconds if timeout_s is None else timeout_s
+        jobs = list(self._jobs.values())
+        for job in jobs:
+            self._stop_job(job, reason, grace)
+        deadline = time.monotonic() + grace
+        for job in jobs:
+            self._wait_for_end(job, deadline)
+        self._flush_timer.stop()
+
+    # --- starting --------------------------------------------------------------
+
+    def _fill_slots(self) -> None:
+        while self._queue and len(self._jobs) < self.settings.max_concurrent_runs:
+            run_id = self._queue.popleft()
+            try:
+                record = self._library.runs.get(run_id)
+            except NotFoundError:
+                continue  # deleted while it waited
+            if record.status == RunStatus.PENDING:  # else: cancelled by another process
+                self._launch(record)
+
+    def _command(self) -> WorkerCommand:
+        return self._worker_command or worker_command_for(self.settings)
+
+    def _launch(self, run: RunRecord) -> None:
+        try:
+            command = self._command()(self._library.runs.spec_path(run))
+        except MusiclabError as exc:
+            self._announce_end(run.id, self._library.runs.fail(run.id, str(exc)).status)
+            return
+        process = QProcess(self)
+        job = _Job(run=run, process=process, python=command[0])
+        process.setProgram(command[0])
+        process.setArguments(command[1:])
+        process.setWorkingDirectory(run.output_dir or str(self._library.runs_dir))
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
+        process.setProcessEnvironment(_environment())
+        _own_session(process)
+        process.started.connect(lambda: self._on_started(job))
+        process.readyReadStandardError.connect(lambda: self._read_terminal(job))
+        process.readyReadStandardOutput.connect(lambda: self._read_events(job))
+        process.finished.connect(lambda code, status: self._on_finished(job, code, status))
+        process.errorOccurred.connect(lambda error: self._on_error(job, error))
+        self._jobs[run.id] = job
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+        process.start()
+
+    def _on_started(self, job: _Job) -> None:
+        if job.stop is not None:  # cancelled while the process was starting
+            job.process.terminate()
+            return
+        try:
+            job.run = self._library.runs.mark_running(job.run_id, job.process.processId())
+        except InvalidStateError:
+            # Finished elsewhere in the meantime (another process cancelled it).
+            self._stop_job(job, StopReason.USER, self.settings.cancel_grace_seconds)
+            return
+        self.runStatusChanged.emit(job.run_id, RunStatus.RUNNING)
+
+    # --- streams ---------------------------------------------------------------
+
+    def _read_terminal(self, job: _Job) -> None:
+        data = job.process.readAllStandardError().data()
+        if data:
+            self._take_log(job, data)
+
+    def _take_log(self, job: _Job, data: bytes) -> None:
+        job.buffer.add_log(data)
+        job.tail.add(data)
+        self.logBytes.emit(job.run_id, data)
+        self._flush_if_full(job)
+
+    def _read_events(self, job: _Job) -> None:
+        data = job.process.readAllStandardOutput().data()
+        if data:
+            events, stray = job.splitter.feed(data)
+            self._take_events(job, events, stray)
+
+    def _take_events(self, job: _Job, events: list[Event], stray: bytes) -> None:
+        if stray:
+            self._take_log(job, stray)
+        points: list[MetricTuple] = []
+        progress = None
+        for event in events:
+            points.extend(points_of(event))
+            progress = progress_of(event) or progress
+            self._note_event(job, event)
+        if points:
+            job.buffer.add_points(points)
+            self.metricPoints.emit(job.run_id, points)
+        if progress is not None and progress != job.progress:
+            job.progress = progress
+            self.progressChanged.emit(job.run_id, *progress)
+        self._flush_if_full(job)
+
+    def _note_event(self, job: _Job, event: Event) -> None:
+        if event.type == protocol.PHASE:
+            self.phaseChanged.emit(job.run_id, str(event.get("phase", "")),
+                                   str(event.get("message", "")))
+        elif event.type == protocol.COMPLETED:
+            job.completed = event
+        elif event.type == protocol.ERROR:
+            job.error = event
+
+    def _flush_if_full(self, job: _Job) -> None:
+        settings = self.settings
+        if job.buffer.is_full(settings.flush_log_bytes, settings.flush_metric_points):
+            job.buffer.flush(self._library.telemetry)
+
+    def _flush_all(self) -> None:
+        for job in list(self._jobs.values()):
+            job.buffer.flush(self._library.telemetry)
+            self._store_progress(job, force=False)
+
+    def _store_progress(self, job: _Job, *, force: bool) -> None:
+        if job.progress is None or job.progress == job.stored_progress:
+            return
+        now = time.monotonic()
+        if not force and now - job.progress_stored_at < self.settings.progress_interval_ms / 1000:
+            return
+        step, total = job.progress
+        self._library.runs.record_progress(job.run_id, step, total or None)
+        job.stored_progress, job.progress_stored_at = job.progress, now
+
+    # --- stopping and finishing ------------------------------------------------
+
+    def _stop_job(self, job: _Job, reason: StopReason, grace_s: float) -> None:
+        if job.finished:
+            return
+        if job.stop is None or reason is StopReason.USER:
+            job.stop = reason
+        state = job.process.state()
+        if state == QProcess.ProcessState.NotRunning:
+            return
+        if grace_s <= 0:
+            job.process.kill()
+            return
+        if state == QProcess.ProcessState.Running:
+            job.process.terminate()  # while Starting, _on_started sends it
+        if job.kill_timer is None:
+            job.kill_timer = QTimer(self)
+            job.kill_timer.setSingleShot(True)
+            job.kill_timer.setTimerType(Qt.TimerType.PreciseTimer)  # the grace is a promise
+            job.kill_timer.timeout.connect(job.process.kill)
+            job.kill_timer.start(int(grace_s * 1000))
+
+    def _wait_for_end(self, job: _Job, deadline: float) -> None:
+        """Block until ``job``'s process ends (shutdown only: no event loop will run)."""
+        process = job.process
+        remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))
+        if not job.finished and not process.waitForFinished(remaining_ms):
+            process.kill()
+            process.waitForFinished(_REAP_MS)
+        if not job.finished:  # finished was not delivered (the process never ran)
+            self._finish(job, process.exitCode(), crashed=True)
+
+    def _on_error(self, job: _Job, error: QProcess.ProcessError) -> None:
+        # Only a failed start goes without a finished signal; other errors precede one.
+        if error == QProcess.ProcessError.FailedToStart and not job.finished:
+            problem = job.process.errorString()
+            self._finish(job, -1, crashed=False,
+                         start_error=f"Cannot start the training interpreter {job.python}: "
+                                     f"{problem}.")
+
+    def _on_finished(self, job: _Job, exit_code: int, status: QProcess.ExitStatus) -> None:
+        self._finish(job, exit_code, crashed=status == QProcess.ExitStatus.CrashExit)
+
+    def _finish(self, job: _Job, exit_code: int, *, crashed: bool,
+                start_error: str | None = None) -> None:
+        if job.finished:
+            return
+        job.finished = True
+        if job.kill_timer is not None:
+            job.kill_timer.stop()
+        self._drain(job)
+        job.buffer.flush(self._library.telemetry)
+        self._store_progress(job, force=True)
+        status = self._apply_outcome(job, exit_code, crashed, start_error)
+        del self._jobs[job.run_id]
+        _release(job)
+        if not self._jobs:
+            self._flush_timer.stop()
+        self._announce_end(job.run_id, status)
+        if not self._closing:
+            self._fill_slots()
+
+    def _drain(self, job: _Job) -> None:
+        """Whatever the process wrote last, including an unterminated final line."""
+        self._read_terminal(job)
+        self._read_events(job)
+        events, stray = job.splitter.finish()
+        self._take_events(job, events, stray)
+
+    def _apply_outcome(self, job: _Job, exit_code: int, crashed: bool,
+                       start_error: str | None) -> str:
+        runs = self._library.runs
+        try:
+            if job.completed is not None and exit_code == protocol.EXIT_OK and not crashed:
+                return self._complete(job)
+            if job.stop is StopReason.APP_CLOSED:
+                return runs.fail(job.run_id, INTERRUPTED_RUNNING).status
+            if job.stop is StopReason.USER or _worker_cancelled(exit_code, crashed):
+                return runs.cancel(job.run_id, STOPPED_BY_USER).status
+            reason = start_error or describe_failure(
+                exit_code=exit_code, crashed=crashed, error_event=job.error,
+                terminal=job.tail.text(), python=job.python,
+            )
+            return runs.fail(job.run_id, reason).status
+        except InvalidStateError:
+            return runs.get(job.run_id).status  # another process finished it first
+
+    def _complete(self, job: _Job) -> str:
+        assert job.completed is not None
+        loss = job.completed.get("final_loss")
+        try:
+            record = self._library.runs.complete(
+                job.run_id,
+                adapter_dir=str(job.completed.get("adapter_dir") or ""),
+                final_loss=float(loss) if isinstance(loss, int | float) else None,
+            )
+        except (MusiclabError, OSError) as exc:
+            message = f"Training finished but its adapter could not be registered: {exc}"
+            return self._library.runs.fail(job.run_id, message).status
+        return record.status
+
+    def _announce_end(self, run_id: int, status: str) -> None:
+        self.runStatusChanged.emit(run_id, status)
+        self.runFinished.emit(run_id, status)
+
+    # --- runs owned by other processes ------------------------------------------
+
+    def _is_alive(self, run: RunRecord) -> bool:
+        if run.id in self._jobs or run.id in self._queue:
+            return True
+        return run.output_dir is not None and is_worker_of(
+            run.pid, self._library.runs.spec_path(run))
+
+    def _cancel_foreign(self, run_id: int) -> None:
+        run = self._library.runs.get(run_id)
+        if not run.is_active:
+            raise InvalidStateError(f"Run '{run.name}' has already finished ({run.status}).")
+        if run.pid and self._is_alive(run) and terminate_pid(run.pid):
+            return  # its owner sees the worker stop and records CANCELLED
+        self._announce_end(run_id, self._library.runs.cancel(run_id).status)
+
+
+def _worker_cancelled(exit_code: int, crashed: bool) -> bool:
+    # SIGTERM from outside this app (e.g. `musiclab runs cancel` in a shell): the
+    # worker stops politely and exits with its "cancelled" code.
+    return exit_code == protocol.EXIT_CANCELLED and not crashed
+
+
+def _release(job: _Job) -> None:
+    """Drop the job's Qt objects. The lambdas connected to the process hold the manager:
+    disconnect them now, or freeing them inside the process's deferred destructor could
+    free the last reference to the manager, whose destructor would delete the process
+    a second time."""
+    process = job.process
+    for signal in (process.started, process.readyReadStandardError,
+                   process.readyReadStandardOutput, process.finished, process.errorOccurred):
+        signal.disconnect()
+    process.deleteLater()
+    if job.kill_timer is not None:
+        job.kill_timer.deleteLater()
+        job.kill_timer = None
+
+
+def _environment() -> QProcessEnvironment:
+    environment = QProcessEnvironment()
+    for key, value in worker_environment().items():
+        environment.insert(key, value)
+    return environment
+
+
+def _own_session(process: QProcess) -> None:
+    """Keep the worker out of the caller's terminal session: Ctrl+C in a shell reaches
+    the runner only, which then stops the worker politely (once)."""
+    if sys.platform == "win32":
+        return
+    parameters = QProcess.UnixProcessParameters()
+    parameters.flags = QProcess.UnixProcessFlag.CreateNewSession
+    process.setUnixProcessParameters(parameters)

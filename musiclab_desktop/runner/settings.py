@@ -1,0 +1,69 @@
+"""The runner's settings: how many runs train at once, which Python trains, grace periods.
+
+A plain dataclass so tests build one directly; the GUI and the CLI load it from the
+user's QSettings with :func:`load_settings` (the environment variable
+``MUSICLAB_TRAINING_PYTHON`` overrides the stored interpreter) and the GUI's settings
+dialog saves it with :func:`save_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings
+
+# Lets a user point the CLI at their own environment without a settings file.
+INTERPRETER_ENV_VAR = "MUSICLAB_TRAINING_PYTHON"
+
+ORGANIZATION = "MusicLab"
+APPLICATION = "MusicLab Desktop"
+_KEY_INTERPRETER = "runner/training_interpreter"
+_KEY_MAX_CONCURRENT = "runner/max_concurrent_runs"
+_KEY_GRACE = "runner/cancel_grace_seconds"
+
+
+@dataclass
+class RunnerSettings:
+    """Knobs of the run manager; the defaults suit one GPU and one user."""
+
+    max_concurrent_runs: int = 1
+    # Empty: the current interpreter (from source) or the packaged app's environment.
+    training_interpreter: str = ""
+    # How long a worker may take to stop after SIGTERM before it is killed.
+    cancel_grace_seconds: float = 10.0
+    # Stored logs and metrics are written at least this often...
+    flush_interval_ms: int = 250
+    # ...and at once when this much log output or this many points are waiting.
+    flush_log_bytes: int = 1 << 20
+    flush_metric_points: int = 2_000
+    # record_progress (a database write) at most this often per run.
+    progress_interval_ms: int = 1_000
+
+    @classmethod
+    def from_environment(cls) -> RunnerSettings:
+        return cls(training_interpreter=os.environ.get(INTERPRETER_ENV_VAR, ""))
+
+
+def user_store() -> QSettings:
+    """The user's settings (the GUI's settings dialog writes the same place)."""
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def load_settings(store: QSettings | None = None) -> RunnerSettings:
+    store = store if store is not None else user_store()
+    defaults = RunnerSettings()
+    interpreter = os.environ.get(INTERPRETER_ENV_VAR) or store.value(_KEY_INTERPRETER, "")
+    return RunnerSettings(
+        max_concurrent_runs=max(1, int(store.value(_KEY_MAX_CONCURRENT,
+                                                   defaults.max_concurrent_runs))),
+        training_interpreter=str(interpreter or ""),
+        cancel_grace_seconds=float(store.value(_KEY_GRACE, defaults.cancel_grace_seconds)),
+    )
+
+
+def save_settings(settings: RunnerSettings, store: QSettings | None = None) -> None:
+    store = store if store is not None else user_store()
+    store.setValue(_KEY_MAX_CONCURRENT, settings.max_concurrent_runs)
+    store.setValue(_KEY_INTERPRETER, settings.training_interpreter)
+    store.setValue(_KEY_GRACE, settings.cancel_grace_seconds)

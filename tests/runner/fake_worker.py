@@ -1,0 +1,170 @@
+"""Stand-ins for the training worker: ``python fake_worker.py MODE RUN_SPEC``.
+
+They speak the worker protocol (terminal on stderr, JSON events on stdout) and misbehave
+on purpose, so the runner's handling of every ending is tested without torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+EVENTS = sys.stdout.buffer
+TERMINAL = sys.stderr.buffer
+
+
+def event(event_type: str, **data: object) -> None:
+    EVENTS.write((json.dumps({"type": event_type, "time": time.time(), **data}) + "\n").encode())
+    EVENTS.flush()
+
+
+def say(data: bytes) -> None:
+    TERMINAL.write(data)
+    TERMINAL.flush()
+
+
+def metric(step: int, total: int, loss: float) -> None:
+    event("metric", step=step, total_steps=total, epoch=step / total,
+          values={"loss": loss, "learning_rate": 1e-4 * step})
+
+
+def train(steps: int, delay: float = 0.0) -> None:
+    event("phase", phase="training", message="Training")
+    for step in range(1, steps + 1):
+        say(f"\rtrain: {step}/{steps} \x1b[32m{'#' * step}\x1b[0m".encode())
+        metric(step, steps, 5.0 / step)
+        time.sleep(delay)
+    say(b"\n")
+
+
+def complete(spec: dict, steps: int = 3, delay: float = 0.0) -> int:
+    say("\x1b[1;34m==>\x1b[0m loading \u266a\n".encode())
+    train(steps, delay)
+    adapter = Path(spec["output_dir"]) / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text("{}")
+    event("completed", adapter_dir=str(adapter), final_loss=5.0 / steps, steps=steps)
+    return 0
+
+
+def wait_forever(spec: dict) -> int:
+    train(2)
+    say(b"waiting\n")
+    (Path(spec["output_dir"]) / "ready").touch()
+    while True:
+        time.sleep(0.05)
+
+
+def polite(spec: dict) -> int:
+    def stop(_signum: int, _frame: object) -> None:
+        say(b"stopping after this step\n")
+        event("cancelled", step=2, checkpoint_dir=None)
+        sys.exit(3)
+
+    signal.signal(signal.SIGTERM, stop)
+    return wait_forever(spec)
+
+
+def stubborn(spec: dict) -> int:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return wait_forever(spec)
+
+
+def no_result(spec: dict) -> int:
+    train(2)
+    say(b"all done, I think\n")
+    return 0
+
+
+def traceback_crash(spec: dict) -> int:
+    train(1)
+
+    def load_segment(name: str) -> None:
+        raise ValueError(f"segment {name} is empty")
+
+    load_segment("clip3.wav")
+    return 0
+
+
+def out_of_memory(spec: dict) -> int:
+    train(1)
+    message = "CUDA out of memory. Tried to allocate 2.00 GiB"
+    say(f"error: {message}\n".encode())
+    event("error", message=message, kind="out_of_memory")
+    return 1
+
+
+def host_oom_crash(spec: dict) -> int:
+    train(1)
+    raise MemoryError()
+
+
+def missing_torch(spec: dict) -> int:
+    raise ModuleNotFoundError("No module named 'torch'", name="torch")
+
+
+def flood(spec: dict) -> int:
+    """``FLOOD_MB`` of terminal output (default 50) as fast as the pipe takes it."""
+    total = int(float(os.environ.get("FLOOD_MB", "50")) * (1 << 20))
+    block = bytes(range(256)) * 256  # 64 KiB, every byte value, \r and \n included
+    written = 0
+    while written < total:
+        piece = block[: total - written]
+        TERMINAL.write(piece)
+        written += len(piece)
+    TERMINAL.flush()
+    return complete(spec, steps=1)
+
+
+def metric_flood(spec: dict) -> int:
+    """``FLOOD_EVENTS`` metric events (default 100,000) as fast as possible."""
+    count = int(os.environ.get("FLOOD_EVENTS", "100000"))
+    lines = []
+    for step in range(1, count + 1):
+        lines.append(json.dumps({"type": "metric", "step": step, "total_steps": count,
+                                 "epoch": 1.0, "time": 1.0,
+                                 "values": {"loss": 1.0 / step}}) + "\n")
+        if len(lines) == 1000:
+            EVENTS.write("".join(lines).encode())
+            lines = []
+    EVENTS.write("".join(lines).encode())
+    EVENTS.flush()
+    return complete(spec, steps=1)
+
+
+def stray_stdout(spec: dict) -> int:
+    EVENTS.write(b"a library printed this to the real stdout\n")
+    EVENTS.write(b'{"type": "metric", "step": 1, "total_steps": 1, ')  # split in two writes
+    EVENTS.flush()
+    time.sleep(0.05)
+    EVENTS.write(b'"values": {"loss": 0.5}}\n')
+    EVENTS.flush()
+    adapter = Path(spec["output_dir"]) / "adapter"
+    adapter.mkdir()
+    EVENTS.write(json.dumps({"type": "completed", "adapter_dir": str(adapter),
+                             "final_loss": 0.5}).encode())  # no final newline
+    EVENTS.flush()
+    return 0
+
+
+MODES = {name: globals()[name] for name in (
+    "complete", "polite", "stubborn", "no_result", "traceback_crash", "out_of_memory",
+    "host_oom_crash", "missing_torch", "flood", "metric_flood", "stray_stdout",
+    "wait_forever",
+)}
+
+
+def main() -> int:
+    mode, spec_path = sys.argv[1], sys.argv[2]
+    spec = json.loads(Path(spec_path).read_text())
+    if mode == "slow_complete":
+        return complete(spec, steps=3, delay=float(os.environ.get("STEP_DELAY", "0.2")))
+    return MODES[mode](spec)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
