@@ -1,0 +1,280 @@
+"""One training run from loaded spec to saved adapter: the heavy half of the worker."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from musiclab_desktop.core import protocol
+from musiclab_desktop.core.config import TrainingConfig
+from musiclab_desktop.training.batching import BatchBuilder
+from musiclab_desktop.training.cancel import CancelFlag
+from musiclab_desktop.training.codes_cache import CACHE_DIR, EncodedClip, encode_clips
+from musiclab_desktop.training.errors import ConfigError, DataError
+from musiclab_desktop.training.hardware import (
+    Precision,
+    describe_device,
+    pick_device,
+    pick_precision,
+)
+from musiclab_desktop.training.loop import TrainingLoop, plan_steps
+from musiclab_desktop.training.manifest import Clip, dataset_fingerprint
+from musiclab_desktop.training.model_loading import (
+    LoadedModel,
+    add_lora,
+    count_parameters,
+    load_musicgen,
+)
+from musiclab_desktop.training.report import Reporter
+from musiclab_desktop.training.sampling import generate_sample, sample_file_name, write_wav
+from musiclab_desktop.training.saving import save_adapter, save_checkpoint
+from musiclab_desktop.training.schedule import make_optimizer, make_scheduler, warmup_steps
+from musiclab_desktop.training.segments import count_segments
+from musiclab_desktop.training.step import TrainStep, set_train_mode
+
+
+def train(
+    spec: protocol.RunSpec,
+    config: TrainingConfig,
+    model_dir: Path,
+    clips: list[Clip],
+    reporter: Reporter,
+    cancel: CancelFlag,
+) -> int:
+    """Train, save and sample; the process exit code."""
+    output_dir = Path(spec.output_dir)
+    seed_everything(config.seed)
+    device = pick_device(config.device)
+    precision = pick_precision(config.precision, device)
+    loaded = load_musicgen(model_dir, device, precision)
+    segment_frames = _segment_frames(config, loaded)
+    encoded = _encode(clips, loaded, config, output_dir, reporter, cancel)
+    if cancel.requested:
+        reporter.cancelled(0, None)
+        return protocol.EXIT_CANCELLED
+    train_clips, eval_clips = split_validation(encoded, config, reporter)
+    info = _adapter_info(spec, config, model_dir, loaded, clips)
+    model, step = _trainable(loaded, config, precision, device, train_clips, segment_frames)
+
+    def checkpoint(at_step: int, epoch: float) -> Path:
+        state = {**step.state_dict(), "epoch": epoch}
+        path = save_checkpoint(model, output_dir, at_step, info, state)
+        reporter.info(f"checkpoint saved: {path}")
+        return path
+
+    loop = TrainingLoop(
+        step,
+        _builder(train_clips, loaded, model),
+        _builder(eval_clips, loaded, model) if eval_clips else None,
+        config,
+        segment_frames,
+        loaded.frame_rate,
+        reporter,
+        cancel,
+        checkpoint,
+    )
+    _banner(reporter, spec, config, model, precision, loaded, loop, eval_clips)
+    reporter.phase("training", f"Training for {loop.plan.total_steps} steps")
+    result = loop.run()
+    if result.cancelled:
+        reporter.cancelled(result.steps, str(result.checkpoint_dir))
+        return protocol.EXIT_CANCELLED
+
+    reporter.phase("saving", f"Saving the adapter to {output_dir / protocol.ADAPTER_DIR}")
+    info.update(steps=result.steps, final_loss=result.final_loss)
+    adapter_dir = save_adapter(model, output_dir / protocol.ADAPTER_DIR, info)
+    _write_samples(model, loaded, config, output_dir, precision, reporter, cancel)
+    reporter.phase("done", "Training finished")
+    reporter.completed(str(adapter_dir), result.final_loss, result.steps)
+    return protocol.EXIT_OK
+
+
+def _encode(
+    clips: list[Clip],
+    loaded: LoadedModel,
+    config: TrainingConfig,
+    output_dir: Path,
+    reporter: Reporter,
+    cancel: CancelFlag,
+) -> list[EncodedClip]:
+    reporter.phase("encoding", f"Encoding {len(clips)} clips with EnCodec (cached in the run)")
+    started = time.perf_counter()
+    min_frames = math.ceil(config.min_segment_seconds * loaded.frame_rate)
+    encoded, fresh = encode_clips(
+        clips,
+        loaded,
+        output_dir / CACHE_DIR,
+        min_frames,
+        reporter.warning,
+        lambda: cancel.requested,
+    )
+    if not encoded and not cancel.requested:
+        raise DataError(
+            f"None of the {len(clips)} clips in the dataset can be used (unreadable, or shorter "
+            f"than the minimum clip length of {config.min_segment_seconds:g} s)."
+        )
+    reporter.info(
+        f"{len(encoded)} clips ready ({fresh} encoded, {len(encoded) - fresh} from cache) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return encoded
+
+
+def _trainable(
+    loaded: LoadedModel,
+    config: TrainingConfig,
+    precision: Precision,
+    device: torch.device,
+    train_clips: list[EncodedClip],
+    segment_frames: int,
+) -> tuple[Any, TrainStep]:
+    """The LoRA model and the step that trains it, with optimizer and schedule."""
+    torch.manual_seed(config.seed)  # LoRA initialisation is random
+    model = add_lora(loaded.model, config)
+    set_train_mode(model)
+    total_steps = plan_steps(count_segments(train_clips, segment_frames), config).total_steps
+    optimizer = make_optimizer((p for p in model.parameters() if p.requires_grad), config, device)
+    scheduler = make_scheduler(optimizer, config, total_steps)
+    step = TrainStep(
+        model, optimizer, scheduler, precision, config.max_grad_norm, device, config.compile_model
+    )
+    return model, step
+
+
+def _builder(clips: list[EncodedClip], loaded: LoadedModel, model: Any) -> BatchBuilder:
+    decoder = model.get_base_model().decoder
+    return BatchBuilder(clips, loaded.processor.tokenizer, decoder, loaded.pad_token_id)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def split_validation(
+    clips: list[EncodedClip], config: TrainingConfig, reporter: Reporter
+) -> tuple[list[EncodedClip], list[EncodedClip]]:
+    """Hold out whole clips, so no held-out audio leaks into training via another crop."""
+    if config.validation_split <= 0:
+        return clips, []
+    if len(clips) < 2:
+        reporter.warning("A validation split needs at least 2 clips; training on all of them.")
+        return clips, []
+    held = min(len(clips) - 1, max(1, round(config.validation_split * len(clips))))
+    order = np.random.default_rng(config.seed).permutation(len(clips))
+    held_out = set(order[:held].tolist())
+    train = [clip for i, clip in enumerate(clips) if i not in held_out]
+    return train, [clip for i, clip in enumerate(clips) if i in held_out]
+
+
+def _segment_frames(config: TrainingConfig, loaded: LoadedModel) -> int:
+    frames = round(config.segment_seconds * loaded.frame_rate)
+    if frames > loaded.max_positions:
+        raise ConfigError(
+            f"Segments of {config.segment_seconds:g} s are {frames} frames, more than the "
+            f"model's {loaded.max_positions} positions; choose at most "
+            f"{loaded.max_positions / loaded.frame_rate:g} s."
+        )
+    return frames
+
+
+def _adapter_info(
+    spec: protocol.RunSpec,
+    config: TrainingConfig,
+    model_dir: Path,
+    loaded: LoadedModel,
+    clips: list[Clip],
+) -> dict[str, Any]:
+    return {
+        "base_model": config.base_model,
+        "base_model_path": str(model_dir),
+        "run_id": spec.run_id,
+        "run_name": spec.run_name,
+        "experiment_name": spec.experiment_name,
+        "lora_r": config.lora_r,
+        "lora_alpha": config.lora_alpha,
+        "lora_target_modules": config.lora_targets(),
+        "sampling_rate": loaded.sampling_rate,
+        "audio_channels": loaded.audio_channels,
+        "dataset_fingerprint": dataset_fingerprint(clips),
+        "dataset_clips": len(clips),
+        "config": config.to_dict(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "steps": 0,
+        "final_loss": None,
+    }
+
+
+def _banner(
+    reporter: Reporter,
+    spec: protocol.RunSpec,
+    config: TrainingConfig,
+    model: Any,
+    precision: Precision,
+    loaded: LoadedModel,
+    loop: TrainingLoop,
+    eval_clips: list[EncodedClip],
+) -> None:
+    trainable, total = count_parameters(model)
+    clips = loop.builder.clips
+    audio_seconds = sum(clip.frames for clip in clips) / loaded.frame_rate
+    segments = count_segments(clips, loop.segment_frames)
+    held_out = f"; {len(eval_clips)} held out for eval" if eval_clips else ""
+    total_steps = loop.plan.total_steps
+    reporter.terminal.table(
+        f"MusicLab training · {spec.experiment_name} / {spec.run_name}",
+        [
+            ("device", f"{describe_device(loop.step.device)}, {precision.name}"),
+            ("base model", config.base_model),
+            ("dataset", f"{len(clips)} clips, {audio_seconds:.1f} s of audio, "
+                        f"{segments} segments{held_out}"),
+            ("trainable", f"{trainable:,} of {total:,} parameters "
+                          f"({100 * trainable / max(1, total):.2f} %)"),
+            ("batch", f"{config.batch_size} x {config.gradient_accumulation_steps} accumulation "
+                      f"= {config.batch_size * config.gradient_accumulation_steps} per step"),
+            ("steps", f"{total_steps} ({warmup_steps(config, total_steps)} warm-up), "
+                      f"{config.lr_scheduler} schedule"),
+            ("output", spec.output_dir),
+        ],
+    )  # fmt: skip
+    reporter.terminal.table("Effective configuration", sorted(config.to_dict().items()))
+
+
+def _write_samples(
+    model: Any,
+    loaded: LoadedModel,
+    config: TrainingConfig,
+    output_dir: Path,
+    precision: Precision,
+    reporter: Reporter,
+    cancel: CancelFlag,
+) -> None:
+    prompts = config.prompts()
+    if not prompts:
+        return
+    reporter.phase(
+        "sampling", f"Generating {len(prompts)} sample(s) of {config.sample_seconds:g} s"
+    )
+    for index, prompt in enumerate(prompts):
+        if cancel.requested:
+            reporter.warning("Sampling skipped: cancel requested (the adapter is saved).")
+            return
+        try:
+            audio = generate_sample(model, loaded, prompt, config.sample_seconds, precision)
+        except Exception as error:  # a sample is a bonus: never lose a trained adapter to it
+            reporter.warning(f"Could not generate a sample for {prompt!r}: {error}")
+            continue
+        path = write_wav(
+            audio,
+            output_dir / protocol.SAMPLES_DIR / sample_file_name(index, prompt),
+            loaded.sampling_rate,
+        )
+        reporter.sample(index, prompt, str(path), audio.shape[-1] / loaded.sampling_rate)
