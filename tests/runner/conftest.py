@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from runner_kit import Harness
 
 from musiclab_desktop.core.library import Library
+
+from runner_kit import Harness
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import signal
 import time
 from pathlib import Path
 
-from runner_kit import Harness
-
 from musiclab_desktop.core.models import RunStatus
 from musiclab_desktop.core.services.runs import STOPPED_BY_USER
+
+from runner_kit import Harness
 
 
 def _start_and_wait_ready(harness: Harness, mode: str, grace: float):

@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-from runner_kit import FAKE_WORKER
 
 from musiclab_desktop.core.library import Library
+
+from runner_kit import FAKE_WORKER
 
 MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="shell-script interpreter")

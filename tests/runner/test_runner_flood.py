@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from runner_kit import Harness, StallProbe
-
 from musiclab_desktop.core.models import RunStatus
+
+from runner_kit import Harness, StallProbe
 
 FLOOD_MB = 50
 # The bound is 100 ms; the test allows more because this machine's CPUs are

@@ -6,11 +6,11 @@ import os
 import signal
 from pathlib import Path
 
-from runner_kit import Harness
-
 from musiclab_desktop.core.models import RunStatus
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.runner.settings import RunnerSettings
+
+from runner_kit import Harness
 
 
 def test_completed_run_stores_log_metrics_and_adapter(harness: Harness) -> None:

@@ -8,14 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from runner_kit import FAKE_WORKER, Harness
-
 from musiclab_desktop.core.models import RunStatus
 from musiclab_desktop.core.services.runs import (
     INTERRUPTED_PENDING,
     INTERRUPTED_RUNNING,
     STOPPED_BY_USER,
 )
+
+from runner_kit import FAKE_WORKER, Harness
 
 
 def _dead_pid() -> int:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from training_support import worker_env
 
 pytestmark = pytest.mark.slow

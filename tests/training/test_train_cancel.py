@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from training_support import FAST_CONFIG, parse_events, worker_env, write_dataset, write_spec
 
 from musiclab_desktop.core import protocol
+
+from training_support import FAST_CONFIG, parse_events, worker_env, write_dataset, write_spec
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from training_support import synth_clip, write_dataset
 
 from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.training.audio import load_audio
@@ -19,6 +18,8 @@ from musiclab_desktop.training.loop import plan_steps
 from musiclab_desktop.training.manifest import Clip, dataset_fingerprint, read_manifest
 from musiclab_desktop.training.model_loading import load_musicgen
 from musiclab_desktop.training.segments import bucket_batches, count_segments, epoch_segments
+
+from training_support import synth_clip, write_dataset
 
 
 def fake_clip(frames: int) -> EncodedClip:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from training_support import write_dataset
 
 from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.training.batching import Batch, BatchBuilder
@@ -18,6 +17,8 @@ from musiclab_desktop.training.model_loading import add_lora, load_musicgen
 from musiclab_desktop.training.schedule import make_optimizer, make_scheduler
 from musiclab_desktop.training.segments import Segment
 from musiclab_desktop.training.step import TrainStep, set_train_mode
+
+from training_support import write_dataset
 
 CPU = torch.device("cpu")
 FP32 = Precision("fp32", "cpu")

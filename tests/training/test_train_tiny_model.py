@@ -7,13 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from training_support import synth_clip
 
 from musiclab_desktop.training import tiny_model
 from musiclab_desktop.training.audio import load_audio
 from musiclab_desktop.training.codes_cache import encode_audio
 from musiclab_desktop.training.hardware import Precision
 from musiclab_desktop.training.model_loading import load_musicgen
+
+from training_support import synth_clip
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from training_support import FAST_CONFIG, run_worker, write_dataset, write_spec
-
 from musiclab_desktop.core import protocol
+
+from training_support import FAST_CONFIG, run_worker, write_dataset, write_spec
 
 
 def only_error(result) -> protocol.Event:

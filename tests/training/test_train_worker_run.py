@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import soundfile
 import torch
-from training_support import FAST_CONFIG, WorkerResult, run_worker, write_dataset, write_spec
 
 from musiclab_desktop.core import protocol
+
+from training_support import FAST_CONFIG, WorkerResult, run_worker, write_dataset, write_spec
 
 pytestmark = pytest.mark.slow
 
