@@ -12,23 +12,13 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile
 
 from musiclab_desktop.core.library import Library
 
+from tests_support import write_tone
+
 ClipMaker = Callable[..., Path]
-
-
-def write_tone(path: Path, seconds: float = 2.0, sample_rate: int = 16_000,
-               frequency: float = 440.0, channels: int = 1) -> Path:
-    """A short sine tone: real audio that every reader decodes."""
-    t = np.arange(int(seconds * sample_rate)) / sample_rate
-    mono = 0.3 * np.sin(2 * np.pi * frequency * t).astype(np.float32)
-    data = mono if channels == 1 else np.stack([mono] * channels, axis=1)
-    soundfile.write(str(path), data, sample_rate)
-    return path
 
 
 @pytest.fixture

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import soundfile
+
 from musiclab_desktop.core.library import Library
 
 
@@ -14,3 +17,13 @@ def finish_run(library: Library, run_id: int, loss: float) -> None:
     adapter.mkdir()
     (adapter / "adapter_config.json").write_text("{}")
     library.runs.complete(run_id, adapter_dir=adapter, final_loss=loss)
+
+
+def write_tone(path: Path, seconds: float = 2.0, sample_rate: int = 16_000,
+               frequency: float = 440.0, channels: int = 1) -> Path:
+    """A short sine tone: real audio that every reader decodes."""
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    mono = 0.3 * np.sin(2 * np.pi * frequency * t).astype(np.float32)
+    data = mono if channels == 1 else np.stack([mono] * channels, axis=1)
+    soundfile.write(str(path), data, sample_rate)
+    return path

@@ -9,7 +9,7 @@ import pytest
 from musiclab_desktop.core.errors import NotFoundError, ValidationError
 from musiclab_desktop.core.library import Library
 
-from conftest import write_tone
+from tests_support import write_tone
 
 
 def test_import_reads_headers_and_captions_from_every_source(
