@@ -156,6 +156,17 @@ class RunManager(QObject):
     def has_active_runs(self) -> bool:
         return bool(self._jobs or self._queue)
 
+    def flush(self, run_id: int) -> None:
+        """Store what the run's worker said so far, now.
+
+        A viewer that reads the stored log and then follows ``logBytes`` calls this
+        first: afterwards the database holds every byte already emitted, and every
+        later byte arrives through the signal, so nothing is missed or shown twice.
+        """
+        job = self._jobs.get(run_id)
+        if job is not None:
+            job.buffer.flush(self._library.telemetry)
+
     def shutdown(self, cancel_running: bool, timeout_s: float | None = None) -> None:
         """Stop every run before the application exits, storing all their output.
 

@@ -45,20 +45,22 @@ class TelemetryService:
                 "INSERT INTO run_log_chunks (run_id, seq, data) VALUES (?, ?, ?)", rows
             )
 
-    def iter_log(self, run_id: int, batch: int = 256, *, first_chunk: int = 0
-                 ) -> Iterator[bytes]:
+    def iter_log(self, run_id: int, batch: int = 256, *, first_chunk: int = 0,
+                 end_chunk: int | None = None) -> Iterator[bytes]:
         """The stored chunks in order, read a batch at a time (for large logs).
 
         Chunks are numbered 0, 1, 2 ... as stored; ``first_chunk`` skips the ones a
-        reader already has (``musiclab runs logs --follow``).
+        reader already has (``musiclab runs logs --follow``) and ``end_chunk`` stops
+        before that one (a snapshot taken while the run still writes).
         """
         after = first_chunk - 1
+        end = 2**62 if end_chunk is None else end_chunk
         while True:
             with self._library.transaction() as session:
                 rows = session.connection().exec_driver_sql(
                     "SELECT seq, data FROM run_log_chunks WHERE run_id = ? AND seq > ? "
-                    "ORDER BY seq LIMIT ?",
-                    (run_id, after, batch),
+                    "AND seq < ? ORDER BY seq LIMIT ?",
+                    (run_id, after, end, batch),
                 ).all()
             if not rows:
                 return
@@ -69,6 +71,14 @@ class TelemetryService:
         with self._library.transaction() as session:
             get_run_row(session, run_id)
         return b"".join(self.iter_log(run_id))
+
+    def log_chunk_count(self, run_id: int) -> int:
+        """How many chunks are stored: the ``end_chunk`` of a snapshot taken now."""
+        with self._library.transaction() as session:
+            return session.connection().exec_driver_sql(
+                "SELECT COALESCE(MAX(seq), -1) + 1 FROM run_log_chunks WHERE run_id = ?",
+                (run_id,),
+            ).scalar_one()
 
     def log_size(self, run_id: int) -> int:
         with self._library.transaction() as session:

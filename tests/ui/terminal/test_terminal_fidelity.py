@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from terminal_kit import CORPUS, corpus_files, settle
-from tmux_oracle import TmuxCapture, capture, tmux_available
 
 from musiclab_desktop.ui.terminal import TerminalView
+
+from terminal_kit import CORPUS, corpus_files, settle
+from tmux_oracle import TmuxCapture, capture, tmux_available
 
 pytestmark = pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
 

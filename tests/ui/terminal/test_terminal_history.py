@@ -7,9 +7,10 @@ import time
 from collections.abc import Callable
 
 from pytestqt.qtbot import QtBot
-from terminal_kit import CORPUS, StallProbe, settle
 
 from musiclab_desktop.ui.terminal import TerminalView
+
+from terminal_kit import CORPUS, StallProbe, settle
 
 
 def training_log(size: int, seed: int = 7) -> tuple[bytes, list[str]]:

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from terminal_kit import numbered_lines, settle
 
 from musiclab_desktop.ui.terminal import TerminalPanel, TerminalView
 from musiclab_desktop.ui.terminal.palette import TerminalPalette
+
+from terminal_kit import numbered_lines, settle
 
 PALETTE = TerminalPalette()
 

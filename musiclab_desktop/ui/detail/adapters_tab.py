@@ -1,0 +1,124 @@
+"""The Adapters tab: the LoRA adapters this experiment's completed runs produced."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from musiclab_desktop.core.records import AdapterRecord
+from musiclab_desktop.ui.empty_state import EmptyState
+from musiclab_desktop.ui.formatting import plural
+from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.resources import icon
+from musiclab_desktop.ui.table_models import AdapterTableModel
+from musiclab_desktop.ui.widgets import heading_label, muted_label
+
+FolderOpener = Callable[[Path], bool]
+
+
+def open_in_file_manager(folder: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+class AdaptersTab(QWidget):
+    def __init__(self, prompts: Prompts, parent: QWidget | None = None,
+                 open_folder: FolderOpener = open_in_file_manager) -> None:
+        super().__init__(parent)
+        self.setObjectName("adaptersTab")
+        self._prompts = prompts
+        self.open_folder = open_folder
+        self.model = AdapterTableModel(self)
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 12, 4, 4)
+        layout.setSpacing(10)
+        row = QHBoxLayout()
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(heading_label("Adapters", self))
+        self.summary = muted_label("", self)
+        text.addWidget(self.summary)
+        row.addLayout(text, 1)
+        self.open_button = QPushButton(icon("folder"), "Open folder", self)
+        self.open_button.setObjectName("openAdapterFolderButton")
+        self.open_button.setToolTip("Show the selected adapter's files in your file manager")
+        self.open_button.clicked.connect(self.open_selected)
+        row.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(row)
+        self._stack = QStackedWidget(self)
+        self.table = self._build_table()
+        self._stack.addWidget(self.table)
+        empty = EmptyState("adapter", "No adapters yet",
+                           "Each completed run saves its LoRA adapter here, ready to load "
+                           "with MusicGen.", parent=self, icon_size=44)
+        empty.setObjectName("adaptersEmptyState")
+        self._stack.addWidget(empty)
+        layout.addWidget(self._stack, 1)
+
+    def _build_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setObjectName("adapterTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # paths differ at their ends
+        table.verticalHeader().hide()
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        for column in range(self.model.columnCount() - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        table.doubleClicked.connect(lambda index: self._open(self.model.record_at(index.row())))
+        table.selectionModel().currentRowChanged.connect(self._sync)
+        return table
+
+    def set_adapters(self, adapters: list[AdapterRecord]) -> None:
+        self.model.set_records(adapters)
+        self._stack.setCurrentIndex(0 if adapters else 1)
+        self.summary.setText(plural(len(adapters), "adapter") if adapters else
+                             "Produced by completed runs")
+        if adapters:
+            self.table.selectRow(0)
+        self._sync()
+
+    def selected(self) -> AdapterRecord | None:
+        return self.model.record_at(self.table.currentIndex().row())
+
+    def open_selected(self) -> None:
+        self._open(self.selected())
+
+    def _open(self, adapter: AdapterRecord | None) -> None:
+        if adapter is None:
+            return
+        folder = Path(adapter.path)
+        if not folder.is_dir():
+            self._prompts.error(self, "Adapter folder missing",
+                                f"The folder of adapter “{adapter.name}” ({folder}) no longer "
+                                "exists; it was moved or deleted outside MusicLab.")
+            return
+        if not self.open_folder(folder):
+            self._prompts.error(self, "Cannot open the folder",
+                                f"No file manager could open {folder}.")
+
+    def _sync(self, *_args: QModelIndex) -> None:
+        self.open_button.setVisible(self.model.rowCount() > 0)
+        self.open_button.setEnabled(self.selected() is not None)

@@ -1,0 +1,176 @@
+"""The Config tab: the experiment's training configuration, read-only until Edit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from musiclab_desktop.core.errors import MusiclabError, ValidationError
+from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.ui.config_form import ConfigForm
+from musiclab_desktop.ui.experiments_controller import ExperimentsController
+from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.resources import icon
+from musiclab_desktop.ui.toast import show_toast
+from musiclab_desktop.ui.widgets import error_label, heading_label, muted_label
+
+FORM_MAX_WIDTH = 1240
+VIEW_HINT = "Runs use these settings unless you override them when starting a run."
+EDIT_HINT = "Editing. Saved changes apply to runs started afterwards; finished runs keep theirs."
+
+
+class ConfigTab(QWidget):
+    """View mode shows the stored config; Edit unlocks it; Save validates and stores it
+    through core; Cancel puts the stored values back."""
+
+    def __init__(self, controller: ExperimentsController, prompts: Prompts,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("configTab")
+        self._controller = controller
+        self._prompts = prompts
+        self._record: ExperimentRecord | None = None
+        self._form: ConfigForm | None = None
+        self._editing = False
+        self._build()
+        self._show_mode(editing=False)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 12, 4, 0)
+        layout.setSpacing(10)
+        layout.addLayout(self._build_toolbar())
+        scroll = QScrollArea(self)
+        scroll.setObjectName("configTabScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder = QWidget()
+        self._form_column = QVBoxLayout(holder)
+        self._form_column.setContentsMargins(0, 0, 10, 12)
+        self._form_column.addStretch(1)
+        scroll.setWidget(holder)
+        layout.addWidget(scroll, 1)
+
+    @property
+    def form(self) -> ConfigForm:
+        """The form, built the first time the tab is shown: the window paints sooner."""
+        if self._form is None:
+            values = self._record.config if self._record is not None else None
+            self._form = ConfigForm(values, read_only=not self._editing)
+            # Past this width label and value drift too far apart to read as a pair.
+            self._form.setMaximumWidth(FORM_MAX_WIDTH)
+            self._form.changed.connect(self._sync_save)
+            self._form_column.insertWidget(0, self._form)
+        return self._form
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.form  # noqa: B018 - builds it
+        self._sync_save()
+        super().showEvent(event)
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(heading_label("Training configuration", self))
+        self.hint = muted_label(VIEW_HINT, self)
+        self.hint.setObjectName("configHint")
+        self.hint.setWordWrap(True)
+        text.addWidget(self.hint)
+        self.error_label = error_label(self, "configSaveError")
+        text.addWidget(self.error_label)
+        row.addLayout(text, 1)
+        self.edit_button = QPushButton(icon("edit"), "Edit", self)
+        self.edit_button.setObjectName("editConfigButton")
+        self.edit_button.setToolTip("Change this experiment's training settings")
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("cancelConfigButton")
+        self.cancel_button.setToolTip("Put the stored settings back and stop editing")
+        self.save_button = QPushButton(icon("save"), "Save Changes", self)
+        self.save_button.setObjectName("saveConfigButton")
+        self.save_button.setToolTip("Check and store these settings")
+        self.save_button.setDefault(True)
+        for button in (self.edit_button, self.cancel_button, self.save_button):
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.edit_button.clicked.connect(self.start_edit)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.save_button.clicked.connect(self.save)
+        return row
+
+    # --- state ---------------------------------------------------------------
+
+    def set_experiment(self, record: ExperimentRecord | None) -> None:
+        """Show ``record``'s stored config; a switch of experiment leaves edit mode."""
+        same = record is not None and self._record is not None and record.id == self._record.id
+        self._record = record
+        if same and self.is_editing():
+            return  # a refresh of the experiment must not wipe what is being typed
+        self._show_mode(editing=False)
+        if record is not None and self._form is not None:
+            self._form.set_values(record.config)
+
+    def is_editing(self) -> bool:
+        return self._editing
+
+    def start_edit(self) -> None:
+        if self._record is not None:
+            self._show_mode(editing=True)
+            self.form.setFocus()
+
+    def cancel(self) -> None:
+        if self._record is not None:
+            self.form.set_values(self._record.config)
+        self._show_mode(editing=False)
+
+    def save(self) -> bool:
+        if self._record is None:
+            return False
+        if self.form.validate():
+            self._show_error("Some values need fixing; they are marked below.")
+            return False
+        try:
+            record = self._controller.update_config(self._record.id, self.form.values())
+        except ValidationError as exc:
+            self.form.set_field_errors(exc.field_errors)
+            self._show_error(str(exc))
+            return False
+        except MusiclabError as exc:
+            self._prompts.error(self, "Cannot save the configuration", str(exc))
+            return False
+        self._record = record
+        self._show_mode(editing=False)
+        self.form.set_values(record.config)
+        show_toast(self, "Configuration saved")
+        return True
+
+    def _show_mode(self, editing: bool) -> None:
+        self._editing = editing
+        if editing or self._form is not None:
+            self.form.set_read_only(not editing)
+            # While editing, what differs from the stored config is marked, with a reset.
+            stored = self._record.config if editing and self._record is not None else None
+            self.form.set_baseline(stored, "saved value")
+        self.edit_button.setVisible(not editing)
+        self.edit_button.setEnabled(self._record is not None)
+        self.cancel_button.setVisible(editing)
+        self.save_button.setVisible(editing)
+        self.hint.setText(EDIT_HINT if editing else VIEW_HINT)
+        self._show_error("")
+        self._sync_save()
+
+    def _sync_save(self) -> None:
+        self.save_button.setEnabled(self._form is None or self._form.is_valid())
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))

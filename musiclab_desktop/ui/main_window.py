@@ -1,0 +1,294 @@
+"""MainWindow: the experiment list on the left, the selected experiment on the right."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from musiclab_desktop import __version__
+from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui.detail import DetailView
+from musiclab_desktop.ui.empty_state import EmptyState
+from musiclab_desktop.ui.experiment_actions import ExperimentActions
+from musiclab_desktop.ui.experiment_list import ExperimentListPanel
+from musiclab_desktop.ui.experiments_controller import ExperimentsController
+from musiclab_desktop.ui.formatting import plural
+from musiclab_desktop.ui.prompts import Prompts, close_while_training_question
+from musiclab_desktop.ui.resources import app_icon, icon
+from musiclab_desktop.ui.runs.runs_page import RunsPage
+from musiclab_desktop.ui.toast import show_toast
+from musiclab_desktop.ui.widgets import LineSplitter, mute
+from musiclab_desktop.ui.window_state import WindowState, default_settings
+
+if TYPE_CHECKING:
+    from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
+
+NO_EXPERIMENTS, NO_SELECTION, DETAIL = range(3)
+DEFAULT_SIZE = (1280, 800)
+LIST_WIDTH = 340
+
+
+class MainWindow(QMainWindow):
+    """Pass ``settings`` (e.g. an ini file under a temporary folder) and ``prompts`` (a
+    fake that answers at once) to drive the window from tests."""
+
+    def __init__(self, library: Library, *, settings: QSettings | None = None,
+                 prompts: Prompts | None = None, run_manager: RunManager | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("MusicLab")
+        self.setWindowIcon(app_icon())
+        self.library = library
+        self.prompts = prompts or Prompts()
+        self.state = WindowState(settings or default_settings(), str(library.root))
+        self.controller = ExperimentsController(library, self)
+        self.actions = ExperimentActions(self.controller, self.prompts, self)
+        self.run_manager = run_manager or RunManager(library, parent=self)
+        self._build()
+        self._build_menus()
+        self._connect()
+        self.resize(*DEFAULT_SIZE)
+        self.splitter.setSizes([LIST_WIDTH, DEFAULT_SIZE[0] - LIST_WIDTH])
+        self.state.restore_window(self, self.splitter)
+        self._load()
+
+    # --- building ------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.splitter = LineSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.list_panel = ExperimentListPanel(self.controller.model, self.splitter)
+        self.list_panel.setMinimumWidth(260)
+        self.list_panel.layout().addWidget(self._build_list_footer())
+        self.detail = DetailView(self.controller, self.prompts, self.splitter)
+        self.runs_page = RunsPage(self.library, self.run_manager, self.prompts, self.detail)
+        self.runs_page.runsChanged.connect(self.controller.refresh)
+        self.detail.set_runs_page(self.runs_page)
+        self.right = QStackedWidget(self.splitter)
+        self.right.setObjectName("detailStack")
+        self.empty_state = EmptyState(
+            "flask", "No experiments yet",
+            "An experiment holds a dataset of captioned clips, training settings, and the "
+            "runs and adapters that come from them. Create your first one to begin.",
+            "New experiment…", self.right)
+        self.empty_state.setObjectName("noExperimentsState")
+        assert self.empty_state.button is not None
+        self.empty_state.button.setObjectName("emptyNewExperimentButton")
+        self.empty_state.button.setIcon(icon("plus"))
+        self.no_selection = EmptyState("overview", "No experiment selected",
+                                       "Choose an experiment in the list to see its overview, "
+                                       "configuration, runs and adapters.", parent=self.right)
+        self.no_selection.setObjectName("noSelectionState")
+        self.right.addWidget(self.empty_state)
+        self.right.addWidget(self.no_selection)
+        self.right.addWidget(self.detail)
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("experimentCount")
+        self.folder_label = QLabel(str(self.library.root), self)
+        self.folder_label.setObjectName("dataFolderLabel")
+        self.folder_label.setToolTip("The data folder: database, runs and adapters")
+        mute(self.folder_label)
+        for label in (self.count_label, self.folder_label):
+            label.setContentsMargins(8, 0, 8, 0)
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.folder_label)
+
+    def _build_list_footer(self) -> QWidget:
+        footer = QWidget(self.list_panel)
+        layout = QVBoxLayout(footer)
+        layout.setContentsMargins(0, 4, 0, 8)
+        self.datasets_button = QPushButton(icon("datasets"), "Datasets…", footer)
+        self.datasets_button.setObjectName("datasetsButton")
+        self.datasets_button.setToolTip("Import folders of clips and inspect your datasets")
+        self.datasets_button.setFlat(True)
+        layout.addWidget(self.datasets_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return footer
+
+    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
+                icon_name: str = "", name: str = "") -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _build_menus(self) -> None:
+        self.new_action = self._action("&New Experiment…", self.new_experiment,
+                                       QKeySequence.StandardKey.New, "plus", "newExperimentAction")
+        self.datasets_action = self._action("&Datasets…", self.open_datasets, "Ctrl+Shift+D",
+                                            "datasets", "datasetsAction")
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.find_action = self._action("&Find Experiment", self.list_panel.focus_search,
+                                        QKeySequence.StandardKey.Find, "search", "findAction")
+        self.refresh_action = self._action("&Refresh", self.refresh, "F5", "refresh",
+                                           "refreshAction")
+        self.show_archived_action = QAction("Show &Archived", self)
+        self.show_archived_action.setCheckable(True)
+        self.show_archived_action.toggled.connect(self.list_panel.archived_toggle.setChecked)
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.new_action, self.datasets_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        experiment_menu = menu.addMenu("&Experiment")
+        experiment_menu.addAction(self.list_panel.archive_action)
+        experiment_menu.addAction(self.list_panel.unarchive_action)
+        view_menu = menu.addMenu("&View")
+        view_menu.addActions([self.find_action, self.show_archived_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("&About MusicLab", self.show_about))
+
+    def _connect(self) -> None:
+        panel = self.list_panel
+        panel.currentExperimentChanged.connect(self._on_current_changed)
+        panel.archiveRequested.connect(self.actions.archive)
+        panel.unarchiveRequested.connect(self.actions.unarchive)
+        panel.newRequested.connect(self.new_experiment)
+        panel.searchChanged.connect(self.controller.set_search)
+        panel.showArchivedChanged.connect(self._on_show_archived)
+        self.detail.unarchiveRequested.connect(self.actions.unarchive)
+        self.detail.datasetsRequested.connect(self.open_datasets)
+        self.controller.listReloaded.connect(self._sync)
+        self.controller.model.rowsRemoved.connect(self._sync)
+        assert self.empty_state.button is not None
+        self.empty_state.button.clicked.connect(self.new_experiment)
+        self.datasets_button.clicked.connect(lambda: self.open_datasets())
+
+    def _load(self) -> None:
+        self.controller.reload()
+        last = self.state.last_experiment()
+        if last is None or not self.list_panel.select_experiment(last):
+            self.list_panel.select_first()
+        self._sync()
+
+    # --- commands ------------------------------------------------------------
+
+    def new_experiment(self) -> ExperimentRecord | None:
+        dialog = self.make_new_experiment_dialog()
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.created is None:
+            return None
+        return self.on_experiment_created(dialog.created)
+
+    def make_new_experiment_dialog(self) -> NewExperimentDialog:
+        # Imported here, like the Datasets dialog: neither is needed for the first paint.
+        from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
+
+        return NewExperimentDialog(self.controller, self.prompts, self)
+
+    def on_experiment_created(self, record: ExperimentRecord) -> ExperimentRecord:
+        if not self.list_panel.select_experiment(record.id):
+            # Hidden by the search filter: clear it so the new experiment shows.
+            self.list_panel.search_edit.clear()
+            self.list_panel.apply_search()
+            self.list_panel.select_experiment(record.id)
+        show_toast(self, f"Created “{record.name}”")
+        return record
+
+    def open_datasets(self, dataset_id: int | None = None) -> None:
+        from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
+
+        dialog = DatasetsDialog(self.library, self.prompts, self)
+        if dataset_id is not None:
+            dialog.select_dataset(dataset_id)
+        dialog.exec()
+        # An import may have happened: what the detail view shows of it may be new.
+        self.detail.refresh()
+
+    def refresh(self) -> None:
+        self.controller.reload()
+        self.detail.refresh()
+        show_toast(self, "Refreshed", "refresh")
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, "About MusicLab",
+            f"<b>MusicLab {__version__}</b><p>Fine-tune MusicGen with LoRA on your own "
+            f"machine.</p><p>Data folder: {self.library.root}</p>")
+
+    def select_experiment(self, experiment_id: int) -> bool:
+        return self.list_panel.select_experiment(experiment_id)
+
+    # --- reacting ------------------------------------------------------------
+
+    def _on_current_changed(self, record: ExperimentRecord | None) -> None:
+        self.detail.set_experiment(record)
+        if record is not None:
+            self.state.set_last_experiment(record.id)
+        self._sync()
+
+    def _on_show_archived(self, show: bool) -> None:
+        self.show_archived_action.setChecked(show)
+        self.controller.set_show_archived(show)
+
+    def _sync(self, *_args: object) -> None:
+        """Which page the right side shows, the list's empty text and the count."""
+        rows = self.controller.model.rowCount()
+        searching = bool(self.controller.search)
+        # Only an empty, unfiltered list needs the (one) extra query.
+        anything = rows > 0 or searching or self.controller.has_any_experiment()
+        if not anything:
+            self.right.setCurrentIndex(NO_EXPERIMENTS)
+        elif self.list_panel.current_record() is None:
+            self.right.setCurrentIndex(NO_SELECTION)
+        else:
+            self.right.setCurrentIndex(DETAIL)
+        self.list_panel.set_empty_text(self._empty_list_text(searching, anything))
+        suffix = ", archived included" if self.controller.show_archived else ""
+        self.count_label.setText(plural(rows, "experiment") + suffix)
+
+    def _empty_list_text(self, searching: bool, anything: bool) -> str:
+        if searching:
+            return f"No experiment matches “{self.controller.search}”."
+        if anything and not self.controller.show_archived:
+            return "Every experiment is archived.\nTurn on “Show archived” to see them."
+        return "No experiments yet.\nCreate one with New (Ctrl+N)."
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._stop_training_before_close():
+            event.ignore()
+            return
+        self.state.save_window(self, self.splitter)
+        super().closeEvent(event)
+
+    def _stop_training_before_close(self) -> bool:
+        """Ask before closing over training runs; on yes, stop them keeping all output."""
+        active = len(self.run_manager.active_run_ids())
+        if not active:
+            return True
+        if not self.prompts.confirm(self, close_while_training_question(self, active)):
+            return False
+        self.run_manager.shutdown(cancel_running=True)
+        return True
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        # Keyboard users land in the list, ready for arrows, Delete and Ctrl+F.
+        QTimer.singleShot(0, self.list_panel.view.setFocus)

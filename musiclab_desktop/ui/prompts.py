@@ -1,0 +1,91 @@
+"""Every question the window asks a person, behind one object tests can replace.
+
+Widgets never build a QMessageBox or a file dialog themselves: they ask their
+``Prompts``. The application passes the real one; a test passes a fake that answers
+at once and records what was asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from musiclab_desktop.core.errors import MusiclabError
+
+T = TypeVar("T")
+
+
+def archive_confirmation(parent: QWidget | None, experiment_name: str) -> QMessageBox:
+    """The archive question: names the experiment and says archiving is reversible."""
+    box = QMessageBox(parent)
+    box.setObjectName("archiveConfirmation")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Archive experiment")
+    box.setText(f"Archive the experiment “{experiment_name}”?")
+    box.setInformativeText(
+        "It leaves the experiment list, and its runs, logs and adapters are kept. "
+        "You can unarchive it later from “Show archived”."
+    )
+    archive = box.addButton("Archive", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(archive)
+    return box
+
+
+def close_while_training_question(parent: QWidget | None, active_runs: int) -> QMessageBox:
+    """Closing the window stops training: say so, and keep the window by default."""
+    box = QMessageBox(parent)
+    box.setObjectName("closeWhileTrainingQuestion")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Runs are training")
+    runs = "1 run is" if active_runs == 1 else f"{active_runs} runs are"
+    box.setText(f"{runs} still training or waiting. Stop them and quit?")
+    box.setInformativeText(
+        "Stopped runs are marked cancelled; their logs and metrics so far are kept.")
+    stop = box.addButton("Stop and Quit", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep Training", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    stop.setObjectName("stopAndQuitButton")
+    return box
+
+
+class Prompts:
+    """Modal questions and error messages, shown with standard dialogs."""
+
+    def confirm(self, parent: QWidget | None, box: QMessageBox) -> bool:
+        """Show a prepared question; True when the person chose its accept button."""
+        box.exec()
+        clicked = box.clickedButton()
+        return clicked is not None and box.buttonRole(clicked) in (
+            QMessageBox.ButtonRole.AcceptRole, QMessageBox.ButtonRole.YesRole,
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a prepared dialog modally; True when the person accepted it."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def error(self, parent: QWidget | None, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message,
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setObjectName("errorMessage")
+        box.exec()
+
+    def choose_folder(self, parent: QWidget | None, title: str) -> str | None:
+        folder = QFileDialog.getExistingDirectory(parent, title)
+        return folder or None
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str,
+                 default: str = "") -> str | None:
+        text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
+        return text if ok else None
+
+    def attempt(self, parent: QWidget | None, title: str, action: Callable[[], T]) -> T | None:
+        """Run ``action``; an error a person caused is shown as its sentence, None returned."""
+        try:
+            return action()
+        except MusiclabError as exc:
+            self.error(parent, title, str(exc))
+            return None

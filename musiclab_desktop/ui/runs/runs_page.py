@@ -1,0 +1,432 @@
+"""The Runs tab: the runs table above, the selected run's terminal and chart below.
+
+The page is a thin view over three sources: core (run records, stored history), the
+run manager (live signals) and the user's clicks. It decides nothing about runs
+itself: starting, cancelling and deleting go through core and the manager, and their
+refusals are shown as the sentence they carry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from musiclab_desktop.core.config import merge_override
+from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.records import ExperimentRecord, MetricSeriesData, RunRecord
+from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui.metrics import (
+    MAX_COMPARED_RUNS,
+    MetricsChart,
+    MetricSeries,
+    RunMetrics,
+)
+from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.runs.config_comparison import ConfigComparisonView
+from musiclab_desktop.ui.runs.history_loader import HistoryLoader, RunHistory
+from musiclab_desktop.ui.runs.run_prompts import batch_delete_confirmation, delete_confirmation
+from musiclab_desktop.ui.runs.runs_delegate import CANCEL, DELETE, RunsDelegate
+from musiclab_desktop.ui.runs.runs_model import RUN_ID_ROLE, SORT_ROLE, Column, RunsTableModel
+from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
+from musiclab_desktop.ui.terminal import TerminalPanel
+from musiclab_desktop.ui.toast import show_toast
+
+NO_RUN_SELECTED = "Select a run to view logs"
+NO_METRICS = "No metrics recorded for this run"
+TERMINAL_MIN_HEIGHT = 300
+CHART_MIN_HEIGHT = 280
+
+
+class RunsPage(QWidget):
+    """Runs of the selected experiment: start, watch, cancel, compare, delete."""
+
+    runsChanged = Signal(int)  # experiment id: its runs (and so its status) changed
+
+    def __init__(self, library: Library, manager: RunManager, prompts: Prompts,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("runsPage")
+        self._library, self._manager, self._prompts = library, manager, prompts
+        self._experiment: ExperimentRecord | None = None
+        self._shown_run: int | None = None
+        self._loading = False
+        self._pending_bytes: list[bytes] = []
+        self._pending_points: list[tuple[int, str, float, float | None]] = []
+        self._compared: list[int] = []
+        self.model = RunsTableModel(self)
+        self.loader = HistoryLoader(library, self)
+        self._build()
+        self._connect()
+        self.set_experiment(None)
+
+    # --- building ------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.start_button = self._button("Start run", "startRunButton", primary=True)
+        self.delete_selected_button = self._button("Delete Selected", "deleteSelectedButton")
+        self.compare_button = self._button("Compare", "compareButton")
+        self.compare_button.setToolTip(
+            f"Overlay the metrics of the selected runs (up to {MAX_COMPARED_RUNS}).")
+        self.summary = QLabel(self)
+        self.summary.setObjectName("runsSummary")
+        # The summary may be cut short on a narrow window; it must not set its width.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.table = self._build_table()
+        self.terminal_panel = TerminalPanel(self)
+        self.terminal = self.terminal_panel.view
+        self.terminal_panel.setMinimumHeight(TERMINAL_MIN_HEIGHT)
+        self.chart = MetricsChart(self)
+        self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
+        self.comparison = ConfigComparisonView(self)
+        self.comparison.setMaximumHeight(180)
+        self.comparison.hide()
+        self._layout()
+
+    def _button(self, text: str, name: str, primary: bool = False) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setDefault(primary)
+        return button
+
+    def _build_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setObjectName("runsTable")
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.model)
+        proxy.setSortRole(SORT_ROLE)
+        table.setModel(proxy)
+        self.delegate = RunsDelegate(table)
+        table.setItemDelegate(self.delegate)
+        table.setSortingEnabled(True)
+        table.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.verticalHeader().hide()
+        table.setAlternatingRowColors(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(28)
+        return table
+
+    def _layout(self) -> None:
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.start_button)
+        toolbar.addWidget(self.summary, 1)
+        toolbar.addWidget(self.compare_button)
+        toolbar.addWidget(self.delete_selected_button)
+        below = QWidget(self)
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.terminal_panel, 3)
+        below_layout.addWidget(self.chart, 2)
+        below_layout.addWidget(self.comparison)
+        # The terminal keeps its height and the chart adds space beneath it: when the
+        # window is too small for both, the area scrolls instead of squeezing them.
+        scroll = QScrollArea(self)
+        scroll.setObjectName("runDetailScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(below)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("runsSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(toolbar)
+        layout.addWidget(self.splitter, 1)
+
+    def _connect(self) -> None:
+        self.start_button.clicked.connect(self.request_start)
+        self.delete_selected_button.clicked.connect(self.request_batch_delete)
+        self.compare_button.clicked.connect(self.request_compare)
+        self.delegate.actionTriggered.connect(self._on_row_action)
+        self.model.checkedChanged.connect(self._sync_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.loader.loaded.connect(self._on_history_loaded)
+        self.loader.failed.connect(self._on_history_failed)
+        self.chart.pointClicked.connect(self._on_point_clicked)
+        manager = self._manager
+        manager.runStatusChanged.connect(self._on_status_changed)
+        manager.logBytes.connect(self._on_log_bytes)
+        manager.metricPoints.connect(self._on_metric_points)
+        manager.progressChanged.connect(self.model.set_progress)
+        self._duration_timer = QTimer(self)
+        self._duration_timer.setInterval(1000)
+        self._duration_timer.timeout.connect(self.model.refresh_durations)
+        self._duration_timer.start()
+
+    # --- experiment and selection ---------------------------------------------
+
+    def set_experiment(self, record: ExperimentRecord | None) -> None:
+        same = record is not None and self._experiment is not None and (
+            record.id == self._experiment.id)
+        self._experiment = record
+        if same:
+            return
+        self.model.set_runs(self._library.runs.list(record.id) if record else [])
+        self.start_button.setEnabled(record is not None and not record.archived)
+        self._show_run(None)
+        self._sync_buttons()
+
+    def experiment(self) -> ExperimentRecord | None:
+        return self._experiment
+
+    def select_run(self, run_id: int) -> None:
+        row = self.model.row_of(run_id)
+        if row is None:
+            return
+        proxy = self.table.model()
+        assert isinstance(proxy, QSortFilterProxyModel)
+        index = proxy.mapFromSource(self.model.index(row, Column.NAME))
+        self.table.selectRow(index.row())
+
+    def selected_run_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows(Column.NAME)
+        return [index.data(RUN_ID_ROLE) for index in rows]
+
+    def shown_run_id(self) -> int | None:
+        return self._shown_run
+
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection
+                              ) -> None:
+        ids = self.selected_run_ids()
+        self._compared = []
+        self.comparison.hide()
+        self._show_run(ids[-1] if len(ids) == 1 else (ids[0] if ids else None))
+        self._sync_buttons()
+
+    def _show_run(self, run_id: int | None) -> None:
+        """Clear the terminal and chart, then load the run's stored history off the loop."""
+        self.loader.cancel()
+        self._shown_run = run_id
+        self._pending_bytes, self._pending_points = [], []
+        self.terminal.clear()
+        self.chart.clear()
+        if run_id is None:
+            self._loading = False
+            self.terminal.set_loading(False)
+            self.terminal.set_placeholder(NO_RUN_SELECTED)
+            self.chart.show_message("Select a run to see its metrics")
+            return
+        self._loading = True
+        self.terminal.set_placeholder(None)
+        self.terminal.set_loading(True)
+        self._manager.flush(run_id)
+        self.loader.load(run_id)
+
+    def _on_history_loaded(self, history: RunHistory) -> None:
+        if history.run_id != self._shown_run:
+            return
+        run = self._record(history.run_id)
+        live = run is not None and run.is_active
+        self._loading = False
+        self.terminal.set_loading(False)
+        self.terminal.load_history(history.log + b"".join(self._pending_bytes), live=live)
+        metrics = _run_metrics(history.run_id, run.name if run else "",
+                               run.status if run else "", history.metrics)
+        self._show_metrics(metrics, live)
+        if self._pending_points:
+            self.chart.append_points(history.run_id, _batches(self._pending_points))
+        self._pending_bytes, self._pending_points = [], []
+
+    def _show_metrics(self, metrics: RunMetrics, live: bool) -> None:
+        if metrics.has_points or live:
+            self.chart.show_run(metrics, live=live)
+        else:
+            self.chart.show_message(NO_METRICS)
+
+    def _on_history_failed(self, run_id: int, message: str) -> None:
+        if run_id == self._shown_run:
+            self._loading = False
+            self.terminal.set_loading(False)
+            self.terminal.set_placeholder(f"Could not read this run's log: {message}")
+
+    def _record(self, run_id: int) -> RunRecord | None:
+        row = self.model.row_of(run_id)
+        return None if row is None else self.model.run_at(row)
+
+    # --- live signals --------------------------------------------------------
+
+    def _on_log_bytes(self, run_id: int, data: bytes) -> None:
+        if run_id != self._shown_run:
+            return
+        if self._loading:
+            self._pending_bytes.append(data)
+        else:
+            self.terminal.feed(data)
+
+    def _on_metric_points(self, run_id: int, points: list[Any]) -> None:
+        if run_id == self._shown_run and self._loading:
+            self._pending_points.extend(points)
+        elif run_id == self._shown_run or run_id in self._compared:
+            self.chart.append_points(run_id, _batches(points))
+
+    def _on_status_changed(self, run_id: int, _status: str) -> None:
+        if self.model.row_of(run_id) is None:
+            return
+        record = self._library.runs.get(run_id)
+        self.model.upsert(record)
+        if run_id == self._shown_run:
+            self.terminal.set_live(record.is_active)
+            self.chart.set_status(run_id, record.status)
+            if not record.is_active:
+                self.chart.set_live(False)
+        self._sync_buttons()
+        self.runsChanged.emit(record.experiment_id)
+
+    def _on_point_clicked(self, _run_id: int, step: int) -> None:
+        """Scroll the terminal to where the worker logged that step, when it can be found."""
+        self.terminal.scroll_to_text(f"step {step}/") or self.terminal.scroll_to_text(
+            f"step {step} ")
+
+    # --- actions -------------------------------------------------------------
+
+    def request_start(self) -> RunRecord | None:
+        experiment = self._experiment
+        if experiment is None:
+            return None
+        if experiment.dataset_id is None:
+            # Core refuses with the sentence to show, and creates nothing.
+            self._prompts.attempt(self, "Cannot start a run",
+                                  lambda: self._library.runs.prepare_start(experiment.id))
+            return None
+        dialog = StartRunDialog(experiment, self._library.runs.next_name(experiment.id), self)
+        if not self._prompts.run_dialog(dialog):
+            return None
+        return self.start_run(dialog.run_name() or None, dialog.override())
+
+    def start_run(self, name: str | None, override: dict[str, Any] | None) -> RunRecord | None:
+        experiment = self._experiment
+        assert experiment is not None
+
+        def start() -> RunRecord:
+            run = self._library.runs.prepare_start(experiment.id, name=name, override=override)
+            self._manager.start(run)
+            return self._library.runs.get(run.id)
+
+        run = self._prompts.attempt(self, "Cannot start a run", start)
+        if run is not None:
+            self.model.upsert(run)
+            self.select_run(run.id)
+            self.runsChanged.emit(experiment.id)
+        return run
+
+    def _on_row_action(self, run_id: int, action: str) -> None:
+        if action == CANCEL:
+            self.request_cancel(run_id)
+        elif action == DELETE:
+            self.request_delete(run_id)
+
+    def request_cancel(self, run_id: int) -> None:
+        self._prompts.attempt(self, "Cannot cancel the run", lambda: self._manager.cancel(run_id))
+
+    def request_delete(self, run_id: int) -> bool:
+        run = self._record(run_id)
+        if run is None or not run.is_terminal:
+            return False
+        if not self._prompts.confirm(self, delete_confirmation(self, run.name)):
+            return False
+        return self._delete([run_id], f"Run “{run.name}” deleted")
+
+    def request_batch_delete(self) -> bool:
+        ids = self.model.checked_ids()
+        if not ids or not self._prompts.confirm(self, batch_delete_confirmation(self, len(ids))):
+            return False
+        return self._delete(ids, f"{len(ids)} runs deleted")
+
+    def _delete(self, run_ids: list[int], message: str) -> bool:
+        experiment = self._experiment
+        assert experiment is not None
+        deleted = self._prompts.attempt(
+            self, "Cannot delete", lambda: self._library.runs.delete_many(experiment.id, run_ids))
+        if deleted is None:
+            return False
+        if self._shown_run in run_ids:
+            self._show_run(None)
+        self.model.remove_runs(set(run_ids))
+        show_toast(self, message)
+        self.runsChanged.emit(experiment.id)
+        return True
+
+    def request_compare(self) -> bool:
+        ids = self.selected_run_ids() or self.model.checked_ids()
+        if len(ids) > MAX_COMPARED_RUNS:
+            self._prompts.error(self, "Too many runs to compare",
+                                f"Compare at most {MAX_COMPARED_RUNS} runs at once; "
+                                f"{len(ids)} are selected.")
+            return False
+        if len(ids) < 2:
+            self._prompts.error(self, "Compare runs", "Select two or more runs to compare.")
+            return False
+        self._compare(ids)
+        return True
+
+    def _compare(self, run_ids: list[int]) -> None:
+        runs = [run for run_id in run_ids if (run := self._record(run_id)) is not None]
+        self._compared = [run.id for run in runs]
+        self.chart.show_comparison([self._metrics_of(run) for run in runs])
+        assert self._experiment is not None
+        base = self._experiment.config
+        self.comparison.show_configs(
+            {run.name: merge_override(base, run.config_override).to_dict() for run in runs})
+        self.comparison.show()
+
+    def _metrics_of(self, run: RunRecord) -> RunMetrics:
+        self._manager.flush(run.id)
+        return _run_metrics(run.id, run.name, run.status,
+                            self._library.telemetry.all_series(run.id))
+
+    def _sync_buttons(self) -> None:
+        checked = len(self.model.checked_ids())
+        self.delete_selected_button.setVisible(checked > 0)
+        self.delete_selected_button.setText(
+            f"Delete Selected ({checked})" if checked else "Delete Selected")
+        selected = len(self.selected_run_ids())
+        self.compare_button.setEnabled(selected >= 2 or checked >= 2)
+        runs = self.model.runs()
+        active = sum(run.is_active for run in runs)
+        self.summary.setText(
+            "No runs yet: start one to train a LoRA adapter." if not runs
+            else f"{len(runs)} run(s), {active} active" if active else f"{len(runs)} run(s)")
+
+
+def _run_metrics(run_id: int, name: str, status: str,
+                 stored: dict[str, MetricSeriesData]) -> RunMetrics:
+    return RunMetrics(run_id, name, status, {
+        metric: MetricSeries(metric, data.steps, data.values, data.wall_times)
+        for metric, data in stored.items()
+    })
+
+
+def _batches(points: list[Any]) -> dict[str, tuple[list[float], list[float], list[Any]]]:
+    """Runner points (step, name, value, wall time) grouped as the chart takes them."""
+    grouped: dict[str, tuple[list[float], list[float], list[Any]]] = defaultdict(
+        lambda: ([], [], []))
+    for step, name, value, wall in points:
+        steps, values, walls = grouped[name]
+        steps.append(step)
+        values.append(value)
+        walls.append(float("nan") if wall is None else wall)
+    return dict(grouped)
+

@@ -1,0 +1,229 @@
+"""The scenes that ``python -m musiclab_desktop.ui.screenshots`` photographs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QColor, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory, QWidget
+
+from musiclab_desktop.core.library import Library
+from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
+from musiclab_desktop.ui.detail.view import ADAPTERS, CONFIG
+from musiclab_desktop.ui.main_window import MainWindow
+from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.sample_data import populate
+from musiclab_desktop.ui.window_factory import application, create_main_window
+
+FEATURED = "Lo-fi piano, 30 s clips"
+
+
+class _AlwaysYes(Prompts):
+    def confirm(self, parent: QWidget | None, box: QMessageBox) -> bool:
+        box.deleteLater()
+        return True
+
+
+def _settle(rounds: int = 6) -> None:
+    app = QApplication.instance()
+    assert app is not None
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    _settle()
+    pixmap: QPixmap = widget.grab()
+    pixmap.save(str(path))
+    return path
+
+
+def _window(library: Library, root: Path, size: QSize) -> MainWindow:
+    settings = QSettings(str(root / f"settings-{size.width()}.ini"), QSettings.Format.IniFormat)
+    window = create_main_window(library, settings=settings, prompts=_AlwaysYes())
+    window.resize(size)
+    window.splitter.setSizes([max(320, size.width() // 4), size.width()])
+    window.show()
+    _settle()
+    return window
+
+
+def _dialog_size(window: QSize, wanted: QSize) -> QSize:
+    return wanted.boundedTo(QSize(window.width() - 80, window.height() - 60))
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#232427",
+        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2b2c30",
+        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3b6fd8",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2b2c30",
+        QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.Mid: "#4a4c50", QPalette.ColorRole.Midlight: "#3a3c40",
+        QPalette.ColorRole.Light: "#45474b", QPalette.ColorRole.Dark: "#111214",
+        QPalette.ColorRole.Link: "#8ab4f8",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7c8086"))
+    return palette
+
+
+Scene = Callable[[Library, Path, QSize, Path], Path]
+
+
+def scene_empty(_library: Library, root: Path, size: QSize, out: Path) -> Path:
+    empty = Library.open(root / f"empty-{size.width()}")
+    try:
+        window = _window(empty, root, size)
+        path = _save(window, out)
+        window.close()
+        return path
+    finally:
+        empty.close()
+
+
+def scene_experiments(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    window.select_experiment(_id(library, FEATURED))
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+def scene_archived(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    window.list_panel.archived_toggle.setChecked(True)
+    chops = _id(library, "Vocal chops")
+    window.select_experiment(chops)
+    window.actions.archive(window.list_panel.current_record())  # type: ignore[arg-type]
+    window.select_experiment(_id(library, "Synthwave test"))
+    path = _save(window, out)
+    library.experiments.unarchive(chops)  # as it was, for the next size
+    window.close()
+    return path
+
+
+def scene_new_experiment(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    dialog = window.make_new_experiment_dialog()
+    dialog.name_edit.setText("Lo-fi piano, rank 32")
+    dialog.description_edit.setPlainText("Same clips as the first experiment, a larger adapter.")
+    dialog.dataset_picker.select_dataset(library.datasets.list()[-1].id)
+    dialog.set_config_expanded(True)
+    dialog.config_form.editor("lora_r").setValue(32)  # type: ignore[attr-defined]
+    dialog.resize(_dialog_size(size, QSize(1040, 900)))
+    dialog.show()
+    path = _save(dialog, out)
+    dialog.reject()
+    window.close()
+    return path
+
+
+def scene_config_edit(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    window.select_experiment(_id(library, FEATURED))
+    window.detail.tabs.setCurrentIndex(CONFIG)
+    tab = window.detail.config_tab
+    tab.start_edit()
+    tab.form.editor("num_epochs").setValue(6)  # type: ignore[attr-defined]
+    tab.form.editor("min_segment_seconds").setValue(35.0)  # type: ignore[attr-defined]
+    path = _save(window, out)
+    tab.cancel()
+    window.close()
+    return path
+
+
+def scene_datasets(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    dialog = DatasetsDialog(library, window.prompts, window)
+    dialog.resize(_dialog_size(size, QSize(1180, 720)))
+    dialog.select_dataset(next(d.id for d in library.datasets.list() if d.name == "lofi-piano"))
+    dialog.show()
+    path = _save(dialog, out)
+    dialog.reject()
+    window.close()
+    return path
+
+
+def scene_config_view(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    window.select_experiment(_id(library, "Ambient pads, rank 32"))
+    window.detail.tabs.setCurrentIndex(CONFIG)
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+def scene_no_dataset(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    window.select_experiment(_id(library, "Vocal chops"))
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+def scene_failed(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    window.select_experiment(_id(library, "Drum loops, high LR"))
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+def scene_adapters(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    window.select_experiment(_id(library, FEATURED))
+    window.detail.tabs.setCurrentIndex(ADAPTERS)
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+SCENES: dict[str, Scene] = {
+    "main_empty": scene_empty,
+    "main_experiments": scene_experiments,
+    "main_archived_shown": scene_archived,
+    "new_experiment_config": scene_new_experiment,
+    "config_tab_edit": scene_config_edit,
+    "datasets_dialog": scene_datasets,
+    # Beyond the issue's list: the other states worth a look.
+    "config_tab_view": scene_config_view,
+    "overview_no_dataset": scene_no_dataset,
+    "overview_failed": scene_failed,
+    "adapters_tab": scene_adapters,
+}
+
+
+def _id(library: Library, name: str) -> int:
+    return next(e.id for e in library.experiments.list(include_archived=True) if e.name == name)
+
+
+def shoot_everything(root: Path, out_dir: Path, sizes: tuple[tuple[int, int], ...],
+                     dark: bool = False) -> list[Path]:
+    app = application()
+    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setEffectEnabled(Qt.UIEffect.UI_AnimateCombo, False)
+    library = Library.open(root / "data")
+    written: list[Path] = []
+    try:
+        populate(library, root / "clips")
+        for width, height in sizes:
+            size = QSize(width, height)
+            for name, scene in SCENES.items():
+                written.append(scene(library, root, size, out_dir / f"{name}_{width}x{height}.png"))
+        if dark:
+            app.setPalette(_dark_palette())
+            size = QSize(*sizes[0])
+            for name in ("main_experiments", "config_tab_edit"):
+                out = out_dir / f"{name}_{size.width()}x{size.height()}_dark.png"
+                written.append(SCENES[name](library, root, size, out))
+    finally:
+        library.close()
+    return written

@@ -1,0 +1,38 @@
+"""Closing the window while runs train asks first, and stopping keeps their output."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from musiclab_desktop.core.library import Library
+from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui.window_factory import create_main_window
+
+
+def test_closing_over_a_training_run_asks_and_stop_keeps_logs(
+    qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts, settings: QSettings,
+    experiment_with_dataset, worker_mode
+) -> None:
+    worker_mode[0] = "wait_forever"
+    window = create_main_window(library, settings=settings, prompts=dialog_prompts,
+                                run_manager=manager)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_experiment(experiment_with_dataset.id)
+    run = window.runs_page.start_run(None, None)
+    assert run is not None
+    qtbot.waitUntil(lambda: b"waiting" in window.runs_page.terminal.raw_bytes(),
+                    timeout=20_000)
+
+    dialog_prompts.confirm_answer = False
+    assert not window.close()
+    assert "1 run is still training" in dialog_prompts.questions[-1]
+    assert library.runs.get(run.id).status == "RUNNING"
+
+    dialog_prompts.confirm_answer = True
+    assert window.close()
+    stopped = library.runs.get(run.id)
+    assert (stopped.status, stopped.error) == ("CANCELLED", "stopped by user")
+    assert b"waiting" in library.telemetry.read_log(run.id)
+    assert library.telemetry.series(run.id, "loss").steps == [1, 2]

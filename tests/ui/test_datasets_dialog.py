@@ -1,0 +1,82 @@
+"""The Datasets dialog: import a folder off the GUI thread, list datasets, inspect clips."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThread
+from pytestqt.qtbot import QtBot
+
+from musiclab_desktop.core.library import Library
+from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
+from musiclab_desktop.ui.table_models import PROBLEM_BACKGROUND
+
+from ui_helpers import FakePrompts, toast_texts
+
+
+@pytest.fixture
+def dialog(library: Library, prompts: FakePrompts, qtbot: QtBot) -> DatasetsDialog:
+    widget = DatasetsDialog(library, prompts)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_no_datasets_shows_how_to_import(dialog: DatasetsDialog) -> None:
+    assert dialog.objectName() == "datasetsDialog"
+    assert dialog._empty.isVisible()
+    assert dialog._empty.button is not None
+
+
+def test_import_runs_off_the_gui_thread_with_progress(
+        library: Library, dialog: DatasetsDialog, prompts: FakePrompts, qtbot: QtBot,
+        make_clips: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_clips("piano", count=4)
+    (folder / "tone3.wav").write_bytes(b"not audio at all")
+    prompts.folder = str(folder)
+    prompts.text_answer = "piano set"
+    scan_threads: list[QThread] = []
+    real_import = library.datasets.import_folder
+
+    def spy(*args, **kwargs):
+        scan_threads.append(QThread.currentThread())
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(library.datasets, "import_folder", spy)
+    progress: list[tuple[int, int]] = []
+    dialog.importer.progressed.connect(lambda done, total: progress.append((done, total)))
+    with qtbot.waitSignal(dialog.importer.finished, timeout=20_000):
+        dialog.import_button.click()
+    assert scan_threads and scan_threads[0] is not dialog.thread()
+    assert progress and progress[-1] == (4, 4)
+    (dataset,) = library.datasets.list()
+    assert dataset.name == "piano set"
+    assert dialog.dataset_model.rowCount() == 1
+    assert dialog.current_dataset().id == dataset.id
+    assert any("piano set" in text and "1 clip with problems" in text
+               for text in toast_texts(dialog))
+
+
+def test_clips_show_file_duration_caption_and_highlight_problems(
+        library: Library, make_clips: Callable[..., Path], prompts: FakePrompts,
+        qtbot: QtBot) -> None:
+    folder = make_clips("tones", count=3)
+    (folder / "metadata.csv").write_text("file_name,text\ntone0.wav,first\ntone1.wav,second\n")
+    dataset = library.datasets.import_folder(folder).dataset
+    dialog = DatasetsDialog(library, prompts)
+    qtbot.addWidget(dialog)
+    dialog.select_dataset(dataset.id)
+    model = dialog.clip_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert headers == ["File", "Duration", "Caption", "Problem"]
+    rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
+    good, bad = rows["tone0.wav"], rows["tone2.wav"]
+    assert model.index(good, 1).data() == "0:02"
+    assert model.index(good, 2).data() == "first"
+    assert model.index(good, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.index(bad, 3).data() == "no caption"
+    assert model.index(bad, 0).data(Qt.ItemDataRole.BackgroundRole) == PROBLEM_BACKGROUND
+    assert "metadata.csv" in model.index(bad, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert "1 clip with problems" in dialog.dataset_summary.text()

@@ -1,0 +1,43 @@
+"""Helpers for the main window tests (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from musiclab_desktop.ui.main_window import MainWindow
+from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.toast import toasts
+
+
+class FakePrompts(Prompts):
+    """Answers every question from its attributes and records what was asked."""
+
+    def __init__(self) -> None:
+        self.confirm_answer = True
+        self.folder: str | None = None
+        self.text_answer: str | None = None
+        self.questions: list[str] = []
+        self.errors: list[tuple[str, str]] = []
+
+    def confirm(self, parent: QWidget | None, box: QMessageBox) -> bool:
+        self.questions.append(f"{box.text()}\n{box.informativeText()}")
+        box.deleteLater()
+        return self.confirm_answer
+
+    def error(self, parent: QWidget | None, title: str, message: str) -> None:
+        self.errors.append((title, message))
+
+    def choose_folder(self, parent: QWidget | None, title: str) -> str | None:
+        return self.folder
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str,
+                 default: str = "") -> str | None:
+        return default if self.text_answer is None else self.text_answer
+
+
+def toast_texts(window: QWidget) -> list[str]:
+    return [toast.text() for toast in toasts(window)]
+
+
+def list_names(window: MainWindow) -> list[str]:
+    return [record.name for record in window.controller.model.records()]
