@@ -10,6 +10,7 @@ import wave
 from pathlib import Path
 
 from musiclab_desktop.core.library import Library
+from musiclab_desktop.ui.sample_telemetry import give_history
 
 _CAPTIONS = [
     "warm lo-fi piano chords with vinyl crackle, 80 bpm",
@@ -93,9 +94,15 @@ def populate(library: Library, clips_root: Path) -> dict[str, int]:
                   "Warm lo-fi piano from the 14-clip set; the first run uses the published "
                   "recipe, the second a lower learning rate.", piano.id,
                   sample_prompts="lo-fi piano with rain\nslow jazz piano, tape hiss")
-    _finish(library, library.runs.prepare_start(best).id, 2.4137)
-    _finish(library, library.runs.prepare_start(best, override={"learning_rate": 1e-4}).id,
-            2.1862)
+    for override, loss in ((None, 2.4137), ({"learning_rate": 1e-4}, 2.1862),
+                           ({"lora_r": 32, "lora_alpha": 32}, 2.2950)):
+        run_id = library.runs.prepare_start(best, override=override).id
+        give_history(library, run_id, loss)
+        _finish(library, run_id, loss)
+    live = library.runs.prepare_start(best, name="run-4 (rank 8)",
+                                      override={"lora_r": 8, "lora_alpha": 8})
+    library.runs.mark_running(live.id, pid=None)
+    give_history(library, live.id, 2.35, finished=False)
     for experiment_id in (old, ids["Guitar riffs v1"]):
         experiments.archive(experiment_id)
     return ids

@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory, QWidget
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
-from musiclab_desktop.ui.detail.view import ADAPTERS, CONFIG
+from musiclab_desktop.ui.detail.view import ADAPTERS, CONFIG, RUNS
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
 from musiclab_desktop.ui.sample_data import populate
 from musiclab_desktop.ui.window_factory import application, create_main_window
 
@@ -186,6 +187,74 @@ def scene_adapters(library: Library, root: Path, size: QSize, out: Path) -> Path
     return path
 
 
+def _runs_tab(library: Library, root: Path, size: QSize) -> MainWindow:
+    window = _window(library, root, size)
+    window.select_experiment(_id(library, FEATURED))
+    window.detail.tabs.setCurrentIndex(RUNS)
+    _settle()
+    return window
+
+
+def _show_run(window: MainWindow, run_name: str) -> None:
+    page = window.runs_page
+    run = next(r for r in page.model.runs() if r.name == run_name)
+    page.select_run(run.id)
+    page.loader.wait()
+    _settle(12)
+
+
+def scene_runs_history(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _runs_tab(library, root, size)
+    _show_run(window, "run-2")
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+def scene_runs_live(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _runs_tab(library, root, size)
+    _show_run(window, "run-4 (rank 8)")
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+def scene_runs_compare(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _runs_tab(library, root, size)
+    page = window.runs_page
+    for run in page.model.runs()[:3]:
+        page.model.set_checked(run.id, True)
+    page.request_compare()
+    _settle(12)
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+def scene_runs_empty(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _window(library, root, size)
+    window.select_experiment(_id(library, "Jazz trio baseline"))
+    window.detail.tabs.setCurrentIndex(RUNS)
+    path = _save(window, out)
+    window.close()
+    return path
+
+
+def scene_start_run(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _runs_tab(library, root, size)
+    experiment = library.experiments.get(_id(library, FEATURED))
+    dialog = StartRunDialog(experiment, library.runs.next_name(experiment.id), window)
+    form = dialog.override_form
+    form.editor("learning_rate").setValue(1e-4)  # type: ignore[attr-defined]
+    form.editor("lora_r").setValue(8)  # type: ignore[attr-defined]
+    dialog.resize(_dialog_size(size, QSize(980, 860)))
+    dialog.show()
+    path = _save(dialog, out)
+    dialog.reject()
+    window.close()
+    return path
+
+
 SCENES: dict[str, Scene] = {
     "main_empty": scene_empty,
     "main_experiments": scene_experiments,
@@ -198,6 +267,11 @@ SCENES: dict[str, Scene] = {
     "overview_no_dataset": scene_no_dataset,
     "overview_failed": scene_failed,
     "adapters_tab": scene_adapters,
+    "runs_history": scene_runs_history,
+    "runs_live": scene_runs_live,
+    "runs_compare": scene_runs_compare,
+    "runs_empty": scene_runs_empty,
+    "start_run_dialog": scene_start_run,
 }
 
 

@@ -46,6 +46,14 @@ class ConfigComparisonView(QTableView):
         if not rows:
             self._model.appendRow([QStandardItem("same settings") for _ in configs])
             self._model.setVerticalHeaderItem(0, QStandardItem("All settings"))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its rows (a few settings differ, usually), not a box of blank space."""
+        self.resizeRowsToContents()
+        rows = sum(self.rowHeight(row) for row in range(self._model.rowCount()))
+        frame = 2 * self.frameWidth() + self.horizontalHeader().sizeHint().height()
+        self.setFixedHeight(min(rows + frame + 2, 240))
 
     def row_labels(self) -> list[str]:
         return [self._model.verticalHeaderItem(i).text() for i in range(self._model.rowCount())]

@@ -50,6 +50,7 @@ NO_RUN_SELECTED = "Select a run to view logs"
 NO_METRICS = "No metrics recorded for this run"
 TERMINAL_MIN_HEIGHT = 300
 CHART_MIN_HEIGHT = 280
+TABLE_HEIGHT = 210
 
 
 class RunsPage(QWidget):
@@ -93,7 +94,6 @@ class RunsPage(QWidget):
         self.chart = MetricsChart(self)
         self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
         self.comparison = ConfigComparisonView(self)
-        self.comparison.setMaximumHeight(180)
         self.comparison.hide()
         self._layout()
 
@@ -138,17 +138,18 @@ class RunsPage(QWidget):
         below_layout.addWidget(self.comparison)
         # The terminal keeps its height and the chart adds space beneath it: when the
         # window is too small for both, the area scrolls instead of squeezing them.
-        scroll = QScrollArea(self)
-        scroll.setObjectName("runDetailScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(below)
+        self.detail_scroll = QScrollArea(self)
+        self.detail_scroll.setObjectName("runDetailScroll")
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.detail_scroll.setWidget(below)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("runsSplitter")
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.detail_scroll)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([TABLE_HEIGHT, 3 * TABLE_HEIGHT])
         layout = QVBoxLayout(self)
         layout.addLayout(toolbar)
         layout.addWidget(self.splitter, 1)
@@ -391,6 +392,8 @@ class RunsPage(QWidget):
         self.comparison.show_configs(
             {run.name: merge_override(base, run.config_override).to_dict() for run in runs})
         self.comparison.show()
+        # The overlay and the settings table are what the user asked for: bring them in view.
+        QTimer.singleShot(0, lambda: self.detail_scroll.ensureWidgetVisible(self.comparison))
 
     def _metrics_of(self, run: RunRecord) -> RunMetrics:
         self._manager.flush(run.id)

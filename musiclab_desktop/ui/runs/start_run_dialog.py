@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.core.config import field_spec
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.ui.config_form import ConfigForm
 
@@ -79,7 +80,8 @@ class StartRunDialog(QDialog):
         changed = self.override_form.changed_fields()
         self.summary.setText(
             "No override: the run uses the experiment's configuration." if not changed
-            else f"Overriding {len(changed)} setting(s): {', '.join(changed)}.")
+            else f"Overriding {len(changed)} setting(s): "
+            f"{', '.join(field_spec(name).label for name in changed)}.")
         self.start_button.setEnabled(self.override_form.is_valid())
 
     def _accept_if_valid(self) -> None:
