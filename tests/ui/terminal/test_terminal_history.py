@@ -65,8 +65,11 @@ def test_large_history_shows_its_last_screen_without_blocking(
         started = time.perf_counter()
         view.load_history(data, live=False)
         shown = view.screen_lines()
-    assert loaded and loaded[0] - started < 0.5
-    assert probe.worst_ms < 500, f"the event loop stalled {probe.worst_ms:.0f} ms"
+    # Generous bounds, far from the figures benchmarks/terminal.py reports (tens of ms),
+    # yet far below a naive replay of 10 MB through pyte (about 10 s): they catch a
+    # blocking load on a busy 2-core CI machine without timing it.
+    assert loaded and loaded[0] - started < 3.0
+    assert probe.worst_ms < 2000, f"the event loop stalled {probe.worst_ms:.0f} ms"
     assert lines[-1] in shown
     assert shown[-1].startswith("Training:")
     text = view.plain_text().splitlines()
