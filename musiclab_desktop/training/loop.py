@@ -126,6 +126,7 @@ class TrainingLoop:
                 break
         with self.window.paused():
             self._evaluate(progress)
+        self.reporter.epoch_done(epoch + 1, self.config.num_epochs, self.done, self.final_loss)
         return None
 
     def _after_step(self, epoch: float) -> LoopResult | None:

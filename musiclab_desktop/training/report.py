@@ -51,6 +51,12 @@ class Reporter:
             )
         self._emit(protocol.METRIC, step=step, total_steps=total_steps, epoch=epoch, values=values)
 
+    def epoch_done(self, epoch: int, epochs: int, step: int, loss: float | None) -> None:
+        """A line per epoch that stays in the log (the bar redraws in place): it also lets
+        the chart find "step N" in the terminal when a point is clicked."""
+        shown = "" if loss is None else f"  loss {loss:.4f}"
+        self.terminal.line(paint("epoch", "bold") + f" {epoch}/{epochs} done  step {step}{shown}")
+
     def eval(self, step: int, epoch: float, eval_loss: float) -> None:
         self.terminal.line(
             paint("eval", "bold", "cyan") + f"  step {step}  epoch {epoch:.2f}  "

@@ -8,6 +8,7 @@ refusals are shown as the sentence they carry.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -296,10 +297,14 @@ class RunsPage(QWidget):
         self._sync_buttons()
         self.runsChanged.emit(record.experiment_id)
 
-    def _on_point_clicked(self, _run_id: int, step: int) -> None:
-        """Scroll the terminal to where the worker logged that step, when it can be found."""
-        self.terminal.scroll_to_text(f"step {step}/") or self.terminal.scroll_to_text(
-            f"step {step} ")
+    def _on_point_clicked(self, run_id: int, step: int) -> None:
+        """Scroll the terminal to the log line of that step, or of the last step logged
+        before it (the progress bar redraws in place, so not every step has a line)."""
+        if run_id != self._shown_run:
+            return
+        anchor = nearest_logged_step(self.terminal.plain_text(), step)
+        if anchor is not None:
+            self.terminal.scroll_to_pattern(re.compile(rf"\bstep {anchor}\b"))
 
     # --- actions -------------------------------------------------------------
 
@@ -412,6 +417,15 @@ class RunsPage(QWidget):
         self.summary.setText(
             "No runs yet: start one to train a LoRA adapter." if not runs
             else f"{len(runs)} run(s), {active} active" if active else f"{len(runs)} run(s)")
+
+
+_STEP_MENTION = re.compile(r"\bstep (\d+)\b")
+
+
+def nearest_logged_step(text: str, step: int) -> int | None:
+    """The largest N <= ``step`` for which the log mentions "step N", if any."""
+    below = [n for m in _STEP_MENTION.finditer(text) if (n := int(m.group(1))) <= step]
+    return max(below) if below else None
 
 
 def _run_metrics(run_id: int, name: str, status: str,

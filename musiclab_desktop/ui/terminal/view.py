@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -314,6 +315,10 @@ class TerminalView(QAbstractScrollArea):
     def scroll_to_text(self, text: str) -> bool:
         """Scroll so the first line containing ``text`` is visible, and highlight it."""
         return bool(text) and self._jump_to_line(lambda line: text in line)
+
+    def scroll_to_pattern(self, pattern: re.Pattern[str]) -> bool:
+        """Like :meth:`scroll_to_text`, for the first line that ``pattern`` matches."""
+        return self._jump_to_line(lambda line: pattern.search(line) is not None)
 
     def scroll_to_bottom(self) -> None:
         bar = self.verticalScrollBar()

@@ -260,3 +260,66 @@ def test_a_run_without_metrics_says_so_in_the_chart_while_the_log_shows(
     page.select_run(run.id)
     qtbot.waitUntil(lambda: "an old run" in page.terminal.plain_text(), timeout=5_000)
     assert page.chart.message_text() == NO_METRICS
+
+
+# --- metrics chart beneath the terminal -----------------------------------------
+
+def finished_runs_with_metrics(library: Library, experiment_id: int, count: int) -> list[int]:
+    ids = []
+    for i in range(count):
+        run = library.runs.prepare_start(
+            experiment_id, override={"lora_r": 4 * (i + 1)} if i else None)
+        library.telemetry.append_metrics(run.id, [
+            (step, "loss", 5.0 / step + i, 1_700_000_000.0 + step) for step in range(1, 21)])
+        finish_run(library, run.id, 5.0 / 20 + i)
+        ids.append(run.id)
+    return ids
+
+
+def test_compare_overlays_runs_with_a_legend_and_the_differing_settings(
+    page: RunsPage, library: Library, experiment_with_dataset
+) -> None:
+    ids = finished_runs_with_metrics(library, experiment_with_dataset.id, 3)
+    reload(page, library, experiment_with_dataset)
+    for run_id in ids:
+        page.model.set_checked(run_id, True)
+    assert page.compare_button.isEnabled()
+    assert page.request_compare()
+    legend = " ".join(page.chart.legend_texts())
+    assert all(name in legend for name in ("run-1", "run-2", "run-3"))
+    assert "0.25" in legend  # run-1's final loss value
+    assert len(set(page.chart.run_colours().values())) == 3
+    assert page.comparison.isVisible()
+    assert page.comparison.row_labels() == ["Rank (r)"]
+
+
+def test_a_sixth_run_is_refused_with_a_message(
+    page: RunsPage, library: Library, experiment_with_dataset, dialog_prompts
+) -> None:
+    ids = finished_runs_with_metrics(library, experiment_with_dataset.id, 6)
+    reload(page, library, experiment_with_dataset)
+    for run_id in ids:
+        page.model.set_checked(run_id, True)
+    assert not page.request_compare()
+    assert "at most 5 runs" in dialog_prompts.errors[-1][1]
+    assert page.comparison.isHidden()
+
+
+def test_clicking_a_point_scrolls_the_terminal_to_that_steps_log_line(
+    qtbot: QtBot, page: RunsPage, library: Library, experiment_with_dataset
+) -> None:
+    run = library.runs.prepare_start(experiment_with_dataset.id)
+    lines = []
+    for step in range(1, 301):
+        lines.append(f"filler line for step-free text {step}\r\n")
+        if step % 10 == 0:
+            lines.append(f"epoch {step // 10}/30 done  step {step}  loss 1.0\r\n")
+    library.telemetry.append_log(run.id, ["".join(lines).encode()])
+    library.telemetry.append_metrics(run.id, [(s, "loss", 1.0, None) for s in range(1, 301)])
+    library.runs.fail(run.id, "x")
+    reload(page, library, experiment_with_dataset)
+    page.select_run(run.id)
+    qtbot.waitUntil(lambda: "step 300" in page.terminal.plain_text(), timeout=5_000)
+    assert not any("step 50 " in line for line in page.terminal.visible_lines())
+    page.chart.pointClicked.emit(run.id, 57)
+    assert any("done  step 50 " in line for line in page.terminal.visible_lines())
