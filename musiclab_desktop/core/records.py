@@ -8,6 +8,7 @@ session.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -125,25 +126,15 @@ class RunRecord(NamedTuple):
         return self.status in RunStatus.TERMINAL
 
     @classmethod
-    def from_raw(cls, row: dict[str, Any]) -> RunRecord:
-        """From a raw driver row (column name -> SQLite value); see RunService.list."""
-        override = row["config_override"]
+    def from_raw(cls, row: Sequence[Any]) -> RunRecord:
+        """From a raw driver row holding the columns in field order (RunService.list)."""
+        (run_id, experiment_id, name, status, override, output_dir, adapter_id, final_loss,
+         error, pid, current_step, total_steps, created, started, finished) = row
         return cls(
-            id=row["id"],
-            experiment_id=row["experiment_id"],
-            name=row["name"],
-            status=row["status"],
-            config_override=json.loads(override) if override not in (None, "null") else None,
-            output_dir=row["output_dir"],
-            adapter_id=row["adapter_id"],
-            final_loss=row["final_loss"],
-            error=row["error"],
-            pid=row["pid"],
-            current_step=row["current_step"] or 0,
-            total_steps=row["total_steps"],
-            created_at=_parse_time(row["created_at"]),
-            started_at=_parse_time(row["started_at"]),
-            finished_at=_parse_time(row["finished_at"]),
+            run_id, experiment_id, name, status,
+            json.loads(override) if override not in (None, "null") else None,
+            output_dir, adapter_id, final_loss, error, pid, current_step or 0, total_steps,
+            _parse_time(created), _parse_time(started), _parse_time(finished),
         )
 
     @classmethod

@@ -80,10 +80,11 @@ class RunService:
         """
         with self._library.transaction() as session:
             get_experiment_row(session, experiment_id)
-            result = session.connection().exec_driver_sql(
-                "SELECT * FROM runs WHERE experiment_id = ? ORDER BY id", (experiment_id,)
-            )
-            return [RunRecord.from_raw(row) for row in result.mappings()]
+            rows = session.connection().exec_driver_sql(
+                f"SELECT {', '.join(RunRecord._fields)} FROM runs "
+                "WHERE experiment_id = ? ORDER BY id", (experiment_id,)
+            ).all()
+            return [RunRecord.from_raw(row) for row in rows]
 
     def list_active(self) -> list[RunRecord]:
         with self._library.transaction() as session:
