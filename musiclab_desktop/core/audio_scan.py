@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import soundfile
-
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
 CAPTION_KEYS = ("text", "caption", "description")
 NO_CAPTION = "no caption: add it to metadata.csv / metadata.jsonl or a .txt beside the clip"
@@ -78,6 +76,8 @@ def _sidecar_caption(path: Path) -> str | None:
 def probe_clip(folder: Path, path: Path, captions: dict[str, str]) -> ScannedClip:
     file_name = path.relative_to(folder).as_posix()
     caption = captions.get(file_name) or _sidecar_caption(path)
+    import soundfile  # here, not at the top: the window never scans and starts faster
+
     try:
         info = soundfile.info(str(path))
     except Exception as exc:  # libsndfile raises RuntimeError or its own LibsndfileError

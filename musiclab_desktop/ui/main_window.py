@@ -29,13 +29,14 @@ from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.formatting import plural
 from musiclab_desktop.ui.prompts import Prompts, close_while_training_question
 from musiclab_desktop.ui.resources import app_icon, icon
-from musiclab_desktop.ui.runs.runs_page import RunsPage
+from musiclab_desktop.ui.runs.lazy_tab import LazyRunsTab
 from musiclab_desktop.ui.toast import show_toast
 from musiclab_desktop.ui.widgets import LineSplitter, mute
 from musiclab_desktop.ui.window_state import WindowState, default_settings
 
 if TYPE_CHECKING:
     from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
+    from musiclab_desktop.ui.runs.runs_page import RunsPage
 
 NO_EXPERIMENTS, NO_SELECTION, DETAIL = range(3)
 DEFAULT_SIZE = (1280, 800)
@@ -77,9 +78,9 @@ class MainWindow(QMainWindow):
         self.list_panel.setMinimumWidth(260)
         self.list_panel.layout().addWidget(self._build_list_footer())
         self.detail = DetailView(self.controller, self.prompts, self.splitter)
-        self.runs_page = RunsPage(self.library, self.run_manager, self.prompts, self.detail)
-        self.runs_page.runsChanged.connect(self.controller.refresh)
-        self.detail.set_runs_page(self.runs_page)
+        self.runs_tab = LazyRunsTab(self.library, self.run_manager, self.prompts, self.detail)
+        self.runs_tab.runsChanged.connect(self.controller.refresh)
+        self.detail.set_runs_page(self.runs_tab)
         self.right = QStackedWidget(self.splitter)
         self.right.setObjectName("detailStack")
         self.empty_state = EmptyState(
@@ -277,6 +278,11 @@ class MainWindow(QMainWindow):
             return
         self.state.save_window(self, self.splitter)
         super().closeEvent(event)
+
+    @property
+    def runs_page(self) -> RunsPage:
+        """The Runs tab's page (built now if the tab was never shown)."""
+        return self.runs_tab.page
 
     def _stop_training_before_close(self) -> bool:
         """Ask before closing over training runs; on yes, stop them keeping all output."""

@@ -23,6 +23,10 @@ def test_new_data_folder_is_at_the_head_revision_in_wal_mode(tmp_path: Path) -> 
     library.close()
 
 
+def test_the_newest_version_file_is_alembics_head() -> None:
+    assert db._newest_version_file() == db.head_revision()
+
+
 def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
     library = Library.open(tmp_path / "data")
     with library.engine.connect() as connection:

@@ -134,7 +134,7 @@ def test_runs_tab_is_a_slot_for_the_runs_page(
         library: Library, make_window, qtbot: QtBot) -> None:
     record = library.experiments.create("one")
     window = make_window()
-    assert window.detail.runs_page() is window.runs_page  # the real Runs tab by default
+    assert window.detail.runs_page() is window.runs_tab  # the real Runs tab by default
 
     class RunsPage(QWidget):
         def __init__(self) -> None:
