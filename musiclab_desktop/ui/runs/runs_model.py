@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 
 from musiclab_desktop.core.records import RunRecord
+from musiclab_desktop.ui.formatting import duration_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -51,15 +52,6 @@ HEADERS = {
     Column.ADAPTER: "Adapter",
     Column.ACTIONS: "",
 }
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def run_duration(run: RunRecord, now: datetime | None = None) -> float | None:
@@ -224,7 +216,8 @@ class RunsTableModel(QAbstractTableModel):
         if column == Column.STARTED:
             return run.started_at.astimezone().strftime("%Y-%m-%d %H:%M") if run.started_at else ""
         if column == Column.DURATION:
-            return format_duration(run_duration(run))
+            duration = run_duration(run)
+            return "" if duration is None else duration_text(duration)
         if column == Column.PROGRESS:
             return progress_text(run)
         if column == Column.FINAL_LOSS:
