@@ -1,9 +1,9 @@
 """Which Python runs the training worker, and whether it can train at all.
 
 The GUI and CLI never import torch; the worker runs in a *training interpreter*:
-the one the user chose (their conda or venv with torch), else the interpreter
-running this code (from source). The packaged app plugs its managed training
-environment into :func:`training_interpreter` later.
+the one the user chose (their conda or venv with torch); in the packaged app, the
+managed training environment it sets up (:mod:`musiclab_desktop.runner.managed_env`);
+else the interpreter running this code (from source or a pip install).
 """
 
 from __future__ import annotations
@@ -32,9 +32,18 @@ WorkerCommand = Callable[[Path], list[str]]
 
 
 def training_interpreter(settings: RunnerSettings | None = None) -> str:
-    """The Python that trains: the user's choice when set, else the current one."""
+    """The Python that trains: the user's choice when set, else the packaged app's
+    managed environment (InvalidStateError while it is not set up), else the current one.
+    """
     chosen = (settings.training_interpreter if settings else "").strip()
-    return chosen or sys.executable
+    if chosen:
+        return chosen
+    from musiclab_desktop.runner import managed_env
+
+    if managed_env.is_frozen():
+        # The frozen executable is no Python: it cannot run the worker itself.
+        return managed_env.managed_python()
+    return sys.executable
 
 
 def worker_command_for(settings: RunnerSettings | None = None) -> WorkerCommand:
@@ -83,7 +92,10 @@ def source_root() -> Path | None:
 
 def worker_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     """The worker's environment: unbuffered, UTF-8, and able to import this package."""
+    from musiclab_desktop.runner.managed_env import restore_library_path
+
     env = dict(os.environ if base is None else base)
+    restore_library_path(env)  # the frozen app's bundled libraries are not the worker's
     env["PYTHONUNBUFFERED"] = "1"
     # tqdm's bar characters and captions in any language, whatever the locale says.
     env["PYTHONIOENCODING"] = "utf-8"

@@ -21,6 +21,8 @@ APPLICATION = "MusicLab Desktop"
 _KEY_INTERPRETER = "runner/training_interpreter"
 _KEY_MAX_CONCURRENT = "runner/max_concurrent_runs"
 _KEY_GRACE = "runner/cancel_grace_seconds"
+# pip arguments for torch in the managed training environment (MUSICLAB_TORCH wins).
+_KEY_TORCH = "training_env/torch"
 
 
 @dataclass
@@ -67,3 +69,14 @@ def save_settings(settings: RunnerSettings, store: QSettings | None = None) -> N
     store.setValue(_KEY_MAX_CONCURRENT, settings.max_concurrent_runs)
     store.setValue(_KEY_INTERPRETER, settings.training_interpreter)
     store.setValue(_KEY_GRACE, settings.cancel_grace_seconds)
+
+
+def load_torch_spec(store: QSettings | None = None) -> str:
+    """The stored torch pip arguments for the managed environment ("" = detect)."""
+    store = store if store is not None else user_store()
+    return str(store.value(_KEY_TORCH, "") or "")
+
+
+def save_torch_spec(spec: str, store: QSettings | None = None) -> None:
+    store = store if store is not None else user_store()
+    store.setValue(_KEY_TORCH, spec.strip())
