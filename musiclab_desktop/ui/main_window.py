@@ -31,6 +31,7 @@ from musiclab_desktop.ui.prompts import Prompts, close_while_training_question
 from musiclab_desktop.ui.resources import app_icon, icon
 from musiclab_desktop.ui.runs.lazy_tab import LazyRunsTab
 from musiclab_desktop.ui.toast import show_toast
+from musiclab_desktop.ui.training_env import TrainingEnvGate
 from musiclab_desktop.ui.widgets import LineSplitter, mute
 from musiclab_desktop.ui.window_state import WindowState, default_settings
 
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_menus()
         self._connect()
+        self.training_env = TrainingEnvGate(self, self.runs_page, self.run_manager.settings,
+                                            self.prompts)
         self.resize(*DEFAULT_SIZE)
         self.splitter.setSizes([LIST_WIDTH, DEFAULT_SIZE[0] - LIST_WIDTH])
         self.state.restore_window(self, self.splitter)
@@ -144,6 +147,9 @@ class MainWindow(QMainWindow):
                                        QKeySequence.StandardKey.New, "plus", "newExperimentAction")
         self.datasets_action = self._action("&Datasets…", self.open_datasets, "Ctrl+Shift+D",
                                             "datasets", "datasetsAction")
+        self.training_env_action = self._action("&Training environment…",
+                                                self.open_training_environment,
+                                                icon_name="sliders", name="trainingEnvAction")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.find_action = self._action("&Find Experiment", self.list_panel.focus_search,
                                         QKeySequence.StandardKey.Find, "search", "findAction")
@@ -155,6 +161,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.new_action, self.datasets_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.training_env_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         experiment_menu = menu.addMenu("&Experiment")
@@ -222,6 +230,9 @@ class MainWindow(QMainWindow):
         dialog.exec()
         # An import may have happened: what the detail view shows of it may be new.
         self.detail.refresh()
+
+    def open_training_environment(self) -> None:
+        self.training_env.open_dialog()
 
     def refresh(self) -> None:
         self.controller.reload()
