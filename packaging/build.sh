@@ -73,12 +73,15 @@ fi
 "$BUNDLE/musiclab" --version
 
 step "Collecting the output in $DIST"
-rm -rf "$DIST/musiclab"
+rm -rf "$DIST/musiclab" "$DIST/MusicLab.app"
 mv "$BUNDLE" "$DIST/musiclab"
+if [ -d "$WORK/bundle/MusicLab.app" ]; then  # macOS: the .app the spec's BUNDLE made
+  mv "$WORK/bundle/MusicLab.app" "$DIST/MusicLab.app"
+fi
 cp "$WHEEL" "$DIST/"
 echo "bundle: $(du -sh "$DIST/musiclab" | cut -f1) in $DIST/musiclab"
 
-if [ "$(uname -s)" = Linux ] && [ "${MUSICLAB_SKIP_DEB:-0}" != 1 ]; then
+if [ "$(uname -s)" = Linux ] && [ "${MUSICLAB_SKIP_DEB:-0}" != 1 ] && command -v dpkg-deb >/dev/null; then
   step "Packaging the .deb"
   bash "$ROOT/packaging/linux/build_deb.sh" "$DIST/musiclab" "$VERSION" "$DIST" "$WORK/deb"
 fi
