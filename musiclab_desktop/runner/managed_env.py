@@ -86,7 +86,11 @@ def bundle_dir() -> Path | None:
 
 
 def default_env_dir() -> Path:
-    """``training-env`` in the data folder ($MUSICLAB_DATA_DIR or the platform's)."""
+    """``training-env`` in the data folder ($MUSICLAB_DATA_DIR or the platform's).
+
+    Not the ``--data-dir`` of one invocation: the environment weighs gigabytes, so all
+    the data folders a person opens share the one in their default data folder.
+    """
     return resolve_data_dir() / ENV_FOLDER
 
 
