@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_menus()
         self._connect()
-        self.training_env = TrainingEnvGate(self, self.runs_page, self.run_manager.settings,
+        self.training_env = TrainingEnvGate(self, self.runs_tab, self.run_manager.settings,
                                             self.prompts)
         self.resize(*DEFAULT_SIZE)
         self.splitter.setSizes([LIST_WIDTH, DEFAULT_SIZE[0] - LIST_WIDTH])

@@ -211,7 +211,8 @@ def test_the_packaged_app_offers_the_setup_before_the_first_run(
     assert window.runs_page.start_button.isEnabled()
     assert needs_setup(window.run_manager.settings)
     started: list[bool] = []
-    monkeypatch.setattr(window.runs_page, "request_start", lambda: started.append(True))
+    monkeypatch.setattr(window.runs_page, "open_start_dialog",
+                        lambda experiment: started.append(True))
 
     window.runs_page.start_button.click()  # declined: nothing starts
     assert prompts.questions == ["Set up training first?"] and not started

@@ -6,6 +6,7 @@ most starts of the app show an Overview first, so the window paints without them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -33,6 +34,7 @@ class LazyRunsTab(QWidget):
         self._args = (library, manager, prompts)
         self._page: RunsPage | None = None
         self._experiment: ExperimentRecord | None = None
+        self._start_check: Callable[[], bool] | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
@@ -44,8 +46,15 @@ class LazyRunsTab(QWidget):
             self._page = RunsPage(*self._args, parent=self)
             self._page.runsChanged.connect(self.runsChanged)
             self._page.set_experiment(self._experiment)
+            if self._start_check is not None:
+                self._page.set_start_check(self._start_check)
             self._layout.addWidget(self._page)
         return self._page
+
+    def set_start_check(self, check: Callable[[], bool]) -> None:
+        self._start_check = check
+        if self._page is not None:
+            self._page.set_start_check(check)
 
     def is_built(self) -> bool:
         return self._page is not None

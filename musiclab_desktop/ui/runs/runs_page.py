@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -70,6 +71,7 @@ class RunsPage(QWidget):
         self._pending_bytes: list[bytes] = []
         self._pending_points: list[tuple[int, str, float, float | None]] = []
         self._compared: list[int] = []
+        self._start_check: Callable[[], bool] = lambda: True
         self.model = RunsTableModel(self)
         self.loader = HistoryLoader(library, self)
         self._build()
@@ -317,6 +319,15 @@ class RunsPage(QWidget):
             self._prompts.attempt(self, "Cannot start a run",
                                   lambda: self._library.runs.prepare_start(experiment.id))
             return None
+        if not self._start_check():
+            return None
+        return self.open_start_dialog(experiment)
+
+    def set_start_check(self, check: Callable[[], bool]) -> None:
+        """Something to ask before a run is set up, e.g. whether a training Python exists."""
+        self._start_check = check
+
+    def open_start_dialog(self, experiment: ExperimentRecord) -> RunRecord | None:
         dialog = StartRunDialog(experiment, self._library.runs.next_name(experiment.id), self)
         if not self._prompts.run_dialog(dialog):
             return None

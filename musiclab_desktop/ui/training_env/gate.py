@@ -14,7 +14,7 @@ from musiclab_desktop.runner.settings import RunnerSettings, load_settings
 from musiclab_desktop.ui.prompts import Prompts
 
 if TYPE_CHECKING:
-    from musiclab_desktop.ui.runs.runs_page import RunsPage
+    from musiclab_desktop.ui.runs.lazy_tab import LazyRunsTab
     from musiclab_desktop.ui.training_env.dialog import TrainingEnvDialog
 
 
@@ -42,11 +42,10 @@ def setup_offer(parent: QWidget | None) -> QMessageBox:
 class TrainingEnvGate(QObject):
     """Owns the dialog and stands between the Start run button and the runs page."""
 
-    def __init__(self, parent: QWidget, runs_page: RunsPage, settings: RunnerSettings,
+    def __init__(self, parent: QWidget, runs_tab: LazyRunsTab, settings: RunnerSettings,
                  prompts: Prompts, env_dir: Path | None = None) -> None:
         super().__init__(parent)
         self._window = parent
-        self._page = runs_page
         self.settings = settings
         self._prompts = prompts
         self.env_dir = env_dir
@@ -54,18 +53,18 @@ class TrainingEnvGate(QObject):
         if not settings.training_interpreter:
             # The Python chosen in this dialog last time (the CLI reads the same setting).
             settings.training_interpreter = load_settings().training_interpreter
-        # Every start goes through request_start, which may offer the set-up first.
-        runs_page.start_button.clicked.disconnect(runs_page.request_start)
-        runs_page.start_button.clicked.connect(self.request_start)
+        # Every start asks ready_to_start first, which may offer the set-up.
+        runs_tab.set_start_check(self.ready_to_start)
 
-    def request_start(self) -> None:
-        if needs_setup(self.settings, self.env_dir):
-            if not self._prompts.confirm(self._window, setup_offer(self._window)):
-                return
-            self.open_dialog(start_setup=True)
-            if needs_setup(self.settings, self.env_dir):
-                return  # closed before it was ready: nothing to start with
-        self._page.request_start()
+    def ready_to_start(self) -> bool:
+        """True when training can start; else offer the set-up (False if not done)."""
+        if not needs_setup(self.settings, self.env_dir):
+            return True
+        if not self._prompts.confirm(self._window, setup_offer(self._window)):
+            return False
+        self.open_dialog(start_setup=True)
+        # Closed before it was ready: nothing to start with.
+        return not needs_setup(self.settings, self.env_dir)
 
     def open_dialog(self, start_setup: bool = False) -> TrainingEnvDialog:
         """Show the dialog modally (built on first use: not needed for the first paint)."""
