@@ -41,6 +41,12 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _save_and_close(window: QWidget, path: Path) -> Path:
+    _save(window, path)
+    window.close()
+    return path
+
+
 def _window(library: Library, root: Path, size: QSize) -> MainWindow:
     settings = QSettings(str(root / f"settings-{size.width()}.ini"), QSettings.Format.IniFormat)
     window = create_main_window(library, settings=settings, prompts=_AlwaysYes())
@@ -93,9 +99,7 @@ def scene_empty(_library: Library, root: Path, size: QSize, out: Path) -> Path:
 def scene_experiments(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _window(library, root, size)
     window.select_experiment(_id(library, FEATURED))
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def scene_archived(library: Library, root: Path, size: QSize, out: Path) -> Path:
@@ -157,34 +161,26 @@ def scene_config_view(library: Library, root: Path, size: QSize, out: Path) -> P
     window = _window(library, root, size)
     window.select_experiment(_id(library, "Ambient pads, rank 32"))
     window.detail.tabs.setCurrentIndex(CONFIG)
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def scene_no_dataset(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _window(library, root, size)
     window.select_experiment(_id(library, "Vocal chops"))
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def scene_failed(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _window(library, root, size)
     window.select_experiment(_id(library, "Drum loops, high LR"))
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def scene_adapters(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _window(library, root, size)
     window.select_experiment(_id(library, FEATURED))
     window.detail.tabs.setCurrentIndex(ADAPTERS)
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def _runs_tab(library: Library, root: Path, size: QSize) -> MainWindow:
@@ -206,17 +202,13 @@ def _show_run(window: MainWindow, run_name: str) -> None:
 def scene_runs_history(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _runs_tab(library, root, size)
     _show_run(window, "run-2")
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def scene_runs_live(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _runs_tab(library, root, size)
     _show_run(window, "run-4 (rank 8)")
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def scene_runs_compare(library: Library, root: Path, size: QSize, out: Path) -> Path:
@@ -226,18 +218,14 @@ def scene_runs_compare(library: Library, root: Path, size: QSize, out: Path) -> 
         page.model.set_checked(run.id, True)
     page.request_compare()
     _settle(12)
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def scene_runs_empty(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _window(library, root, size)
     window.select_experiment(_id(library, "Jazz trio baseline"))
     window.detail.tabs.setCurrentIndex(RUNS)
-    path = _save(window, out)
-    window.close()
-    return path
+    return _save_and_close(window, out)
 
 
 def scene_start_run(library: Library, root: Path, size: QSize, out: Path) -> Path:
