@@ -40,3 +40,10 @@ class ValidationError(MusiclabError):
         noun = "value is" if len(lines) == 1 else "values are"
         summary = f"{len(lines)} configuration {noun} invalid: " + "; ".join(lines)
         return cls(summary, field_errors)
+
+
+class StorageError(MusiclabError):
+    """The data folder cannot be written now: a full disk, or another process holding
+    the database (CLI exit 4, like any state that stops an action for now)."""
+
+    exit_code = 4

@@ -11,11 +11,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from musiclab_desktop.core import db
 from musiclab_desktop.core.data_folder import resolve_data_dir
-from musiclab_desktop.core.errors import ValidationError
+from musiclab_desktop.core.errors import StorageError, ValidationError
+
+
+def storage_problem(root: Path, exc: OperationalError) -> str:
+    reason = str(exc.orig) if exc.orig is not None else str(exc)
+    if "full" in reason:
+        return (f"Cannot write to the data folder {root}: the disk is full. "
+                "Free some space; what could not be written is kept and written then.")
+    if "locked" in reason or "busy" in reason:
+        return (f"The data folder {root} is busy: another MusicLab process has been "
+                "writing to it for too long. Try again in a moment.")
+    return f"Cannot use the database in {root}: {reason}."
 
 
 class Library:
@@ -72,9 +84,16 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
-        with self._sessions.begin() as session:
-            yield session
+        """A session that commits on success and rolls back on any error.
+
+        SQLite's own failures (a full disk, a database held by another process too long)
+        become a StorageError that says so in a sentence.
+        """
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise StorageError(storage_problem(self.root, exc)) from exc
 
     def close(self) -> None:
         self.engine.dispose()

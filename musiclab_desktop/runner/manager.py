@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
 from musiclab_desktop.core import protocol
-from musiclab_desktop.core.errors import InvalidStateError, MusiclabError, NotFoundError
+from musiclab_desktop.core.errors import (
+    InvalidStateError,
+    MusiclabError,
+    NotFoundError,
+    StorageError,
+)
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.models import RunStatus
 from musiclab_desktop.core.protocol import Event
@@ -44,6 +49,8 @@ from musiclab_desktop.runner.stream_splitter import EventStreamSplitter
 
 # After a kill, how long shutdown waits for the process to be reaped.
 _REAP_MS = 5_000
+# How often output that could not be stored (a full disk) is tried again.
+_RETRY_MS = 2_000
 
 
 class StopReason(enum.Enum):
@@ -78,6 +85,16 @@ class _Job:
         return self.run.id
 
 
+@dataclass(frozen=True)
+class _Ending:
+    """How a job's process ended, kept until its output and outcome are stored."""
+
+    job: _Job
+    exit_code: int
+    crashed: bool
+    start_error: str | None
+
+
 class RunManager(QObject):
     """Queues, starts, watches and finishes training runs (QtCore only)."""
 
@@ -87,6 +104,7 @@ class RunManager(QObject):
     progressChanged = Signal(int, int, int)  # run, step, total steps (0: unknown)
     phaseChanged = Signal(int, str, str)  # run, phase, message
     runFinished = Signal(int, str)  # run, terminal status
+    storageProblem = Signal(str)  # the data folder cannot be written (e.g. a full disk)
 
     def __init__(
         self,
@@ -105,6 +123,13 @@ class RunManager(QObject):
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(self.settings.flush_interval_ms)
         self._flush_timer.timeout.connect(self._flush_all)
+        # Runs whose process ended while their output or outcome could not be stored:
+        # kept here, with everything they said, and written when the disk has room.
+        self._unsaved: dict[int, _Ending] = {}
+        self._storage_message: str | None = None
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setInterval(_RETRY_MS)
+        self._retry_timer.timeout.connect(self._retry_unsaved)
 
     # --- public API ------------------------------------------------------------
 
@@ -148,13 +173,17 @@ class RunManager(QObject):
 
     def active_run_ids(self) -> list[int]:
         """Runs this manager owns: running first, then queued in order."""
-        return [*self._jobs, *self._queue]
+        return [*self._jobs, *self._unsaved, *self._queue]
+
+    def unsaved_run_ids(self) -> list[int]:
+        """Runs whose worker ended but whose output waits for the disk to take it."""
+        return list(self._unsaved)
 
     def queued_run_ids(self) -> list[int]:
         return list(self._queue)
 
     def has_active_runs(self) -> bool:
-        return bool(self._jobs or self._queue)
+        return bool(self._jobs or self._queue or self._unsaved)
 
     def flush(self, run_id: int) -> None:
         """Store what the run's worker said so far, now.
@@ -165,7 +194,7 @@ class RunManager(QObject):
         """
         job = self._jobs.get(run_id)
         if job is not None:
-            job.buffer.flush(self._library.telemetry)
+            self._store(job, force=False)
 
     def shutdown(self, cancel_running: bool, timeout_s: float | None = None) -> None:
         """Stop every run before the application exits, storing all their output.
@@ -194,7 +223,9 @@ class RunManager(QObject):
         deadline = time.monotonic() + grace
         for job in jobs:
             self._wait_for_end(job, deadline)
+        self._retry_unsaved()  # a last try: output still unwritable now is lost on exit
         self._flush_timer.stop()
+        self._retry_timer.stop()
 
     # --- starting --------------------------------------------------------------
 
@@ -295,12 +326,24 @@ class RunManager(QObject):
     def _flush_if_full(self, job: _Job) -> None:
         settings = self.settings
         if job.buffer.is_full(settings.flush_log_bytes, settings.flush_metric_points):
-            job.buffer.flush(self._library.telemetry)
+            self._store(job, force=False)
 
     def _flush_all(self) -> None:
         for job in list(self._jobs.values()):
+            self._store(job, force=False)
+
+    def _store(self, job: _Job, *, force: bool) -> bool:
+        """Write what the job said; on a storage failure keep it all and say so once."""
+        try:
             job.buffer.flush(self._library.telemetry)
-            self._store_progress(job, force=False)
+            self._store_progress(job, force=force)
+        except StorageError as exc:
+            if str(exc) != self._storage_message:
+                self._storage_message = str(exc)
+                self.storageProblem.emit(str(exc))
+            return False
+        self._storage_message = None
+        return True
 
     def _store_progress(self, job: _Job, *, force: bool) -> None:
         if job.progress is None or job.progress == job.stored_progress:
@@ -363,16 +406,39 @@ class RunManager(QObject):
         if job.kill_timer is not None:
             job.kill_timer.stop()
         self._drain(job)
-        job.buffer.flush(self._library.telemetry)
-        self._store_progress(job, force=True)
-        status = self._apply_outcome(job, exit_code, crashed, start_error)
         del self._jobs[job.run_id]
         _release(job)
         if not self._jobs:
             self._flush_timer.stop()
-        self._announce_end(job.run_id, status)
+        self._end(_Ending(job, exit_code, crashed, start_error))
         if not self._closing:
             self._fill_slots()
+
+    def _end(self, ending: _Ending) -> bool:
+        """Store the run's last output and its outcome; park it when the disk refuses."""
+        job = ending.job
+        status = None
+        if self._store(job, force=True):
+            try:
+                status = self._apply_outcome(job, ending.exit_code, ending.crashed,
+                                             ending.start_error)
+            except StorageError as exc:
+                self._storage_message = str(exc)
+                self.storageProblem.emit(str(exc))
+        if status is None:
+            self._unsaved[job.run_id] = ending
+            self._retry_timer.start()
+            return False
+        self._unsaved.pop(job.run_id, None)
+        if not self._unsaved:
+            self._retry_timer.stop()
+        self._announce_end(job.run_id, status)
+        return True
+
+    def _retry_unsaved(self) -> None:
+        for ending in list(self._unsaved.values()):
+            if not self._end(ending):
+                return  # still no room: try again on the next tick
 
     def _drain(self, job: _Job) -> None:
         """Whatever the process wrote last, including an unterminated final line."""
@@ -408,6 +474,8 @@ class RunManager(QObject):
                 adapter_dir=str(job.completed.get("adapter_dir") or ""),
                 final_loss=float(loss) if isinstance(loss, int | float) else None,
             )
+        except StorageError:
+            raise  # not the adapter's fault: parked and tried again when there is room
         except (MusiclabError, OSError) as exc:
             message = f"Training finished but its adapter could not be registered: {exc}"
             return self._library.runs.fail(job.run_id, message).status

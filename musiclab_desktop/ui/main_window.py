@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&About MusicLab", self.show_about))
 
     def _connect(self) -> None:
+        self.run_manager.storageProblem.connect(self._on_storage_problem)
         panel = self.list_panel
         panel.currentExperimentChanged.connect(self._on_current_changed)
         panel.archiveRequested.connect(self.actions.archive)
@@ -294,6 +295,12 @@ class MainWindow(QMainWindow):
     def runs_page(self) -> RunsPage:
         """The Runs tab's page (built now if the tab was never shown)."""
         return self.runs_tab.page
+
+    def _on_storage_problem(self, message: str) -> None:
+        """A full disk while training: say it where it stays visible; the runner keeps
+        the output and writes it when there is room."""
+        self.statusBar().showMessage(message)
+        show_toast(self, message, "warning")
 
     def _stop_training_before_close(self) -> bool:
         """Ask before closing over training runs; on yes, stop them keeping all output."""

@@ -9,6 +9,8 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.ui.window_factory import create_main_window
 
+from ui_helpers import toast_texts
+
 
 def test_closing_over_a_training_run_asks_and_stop_keeps_logs(
     qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts, settings: QSettings,
@@ -36,3 +38,16 @@ def test_closing_over_a_training_run_asks_and_stop_keeps_logs(
     assert (stopped.status, stopped.error) == ("CANCELLED", "stopped by user")
     assert b"waiting" in library.telemetry.read_log(run.id)
     assert library.telemetry.series(run.id, "loss").steps == [1, 2]
+
+
+def test_a_storage_problem_is_shown_in_the_status_bar_and_a_toast(
+    qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts, settings: QSettings
+) -> None:
+    window = create_main_window(library, settings=settings, prompts=dialog_prompts,
+                                run_manager=manager)
+    qtbot.addWidget(window)
+    window.show()
+    message = "Cannot write to the data folder: the disk is full."
+    manager.storageProblem.emit(message)
+    assert window.statusBar().currentMessage() == message
+    assert message in toast_texts(window)
