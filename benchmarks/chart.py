@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,8 @@ import numpy as np
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.models import Run
 from musiclab_desktop.ui.metrics import MetricsChart, MetricSeries, RunMetrics
 
 START_TIME = 1_760_000_000.0
@@ -91,6 +94,36 @@ def bench_first_paint(chart: MetricsChart) -> None:
         chart.clear()
         show()  # warm caches (fonts, first allocation) before timing
         report(f"show run, {points:>9,} points (build + show + paint)", timed(show, 7), target)
+
+
+def bench_from_database(chart: MetricsChart) -> None:
+    """The whole path of selecting a stored run: read its loss series from SQLite (as the
+    Runs tab's loader does, off the GUI thread there), build it, show it, paint."""
+    targets = {1_000: 50, 100_000: None, 1_000_000: 500}
+    with tempfile.TemporaryDirectory() as folder:
+        library = Library.open(Path(folder))
+        experiment = library.experiments.create("bench")
+        for points, target in targets.items():
+            with library.transaction() as session:
+                run = Run(experiment_id=experiment.id, name=f"run-{points}", status="FAILED")
+                session.add(run)
+                session.flush()
+                run_id = run.id
+            loss = synthetic_columns(points)["loss"]
+            rows = list(zip(loss[0].astype(int).tolist(), ["loss"] * points,
+                            loss[1].tolist(), loss[2].tolist(), strict=True))
+            library.telemetry.append_metrics(run_id, rows)
+
+            def show(run_id: int = run_id) -> None:
+                data = library.telemetry.series_arrays(run_id, "loss")
+                series = {"loss": MetricSeries("loss", data.steps, data.values,
+                                               data.wall_times)}
+                chart.show_run(RunMetrics(run_id, "run", "COMPLETED", series), live=False)
+                QApplication.processEvents()
+                chart.grab()
+
+            report(f"read + show run, {points:>9,} points from SQLite", timed(show, 3), target)
+        library.close()
 
 
 def bench_from_columns() -> None:
@@ -226,6 +259,7 @@ def main() -> None:
     print(f"platform {app.platformName()}, chart {SIZE[0]}x{SIZE[1]} px")
     chart = new_chart()
     bench_first_paint(chart)
+    bench_from_database(chart)
     bench_from_columns()
     bench_live_append(chart, smoothing=0.0)
     bench_live_append(chart, smoothing=0.6)

@@ -33,3 +33,16 @@ def test_metric_series_come_back_per_name_in_step_order_with_nan_and_inf(
     assert math.isnan(loss.values[2]) and loss.values[3] == math.inf
     assert loss.wall_times == [10.0, 20.0, 30.0, None]
     assert library.telemetry.metric_names(run.id) == ["learning_rate", "loss"]
+
+
+def test_series_arrays_match_the_series_with_nan_for_missing(
+    library: Library, experiment_with_dataset
+) -> None:
+    run = library.runs.prepare_start(experiment_with_dataset.id)
+    library.telemetry.append_metrics(run.id, [
+        (2, "loss", 2.0, 20.0), (1, "loss", 3.0, None), (3, "loss", math.nan, 30.0)])
+    arrays = library.telemetry.series_arrays(run.id, "loss")
+    assert arrays.steps.tolist() == [1.0, 2.0, 3.0]
+    assert arrays.values[:2].tolist() == [3.0, 2.0] and math.isnan(arrays.values[2])
+    assert math.isnan(arrays.wall_times[0]) and arrays.wall_times[1:].tolist() == [20.0, 30.0]
+    assert library.telemetry.series_arrays(run.id, "absent").steps.size == 0

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.records import MetricSeriesData
+from musiclab_desktop.core.services.telemetry import MetricArrays
 
 
 @dataclass(frozen=True)
 class RunHistory:
     run_id: int
     log: bytes
-    metrics: dict[str, MetricSeriesData]
+    metrics: dict[str, MetricArrays]
 
 
 class _Signals(QObject):
@@ -39,7 +39,7 @@ class _ReadHistory(QRunnable):
         telemetry = self._library.telemetry
         try:
             log = b"".join(telemetry.iter_log(self._run_id, end_chunk=self._end))
-            metrics = telemetry.all_series(self._run_id)
+            metrics = telemetry.all_series_arrays(self._run_id)
         except Exception as exc:  # a vanished run or a locked database: say so, never crash
             self._signals.failed.emit(self._generation, self._run_id, str(exc))
             return

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from musiclab_desktop.core.config import merge_override
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.records import ExperimentRecord, MetricSeriesData, RunRecord
+from musiclab_desktop.core.records import ExperimentRecord, RunRecord
+from musiclab_desktop.core.services.telemetry import MetricArrays
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.ui.metrics import (
     MAX_COMPARED_RUNS,
@@ -414,7 +415,7 @@ class RunsPage(QWidget):
     def _metrics_of(self, run: RunRecord) -> RunMetrics:
         self._manager.flush(run.id)
         return _run_metrics(run.id, run.name, run.status,
-                            self._library.telemetry.all_series(run.id))
+                            self._library.telemetry.all_series_arrays(run.id))
 
     def _sync_buttons(self) -> None:
         checked = len(self.model.checked_ids())
@@ -440,7 +441,7 @@ def nearest_logged_step(text: str, step: int) -> int | None:
 
 
 def _run_metrics(run_id: int, name: str, status: str,
-                 stored: dict[str, MetricSeriesData]) -> RunMetrics:
+                 stored: dict[str, MetricArrays]) -> RunMetrics:
     return RunMetrics(run_id, name, status, {
         metric: MetricSeries(metric, data.steps, data.values, data.wall_times)
         for metric, data in stored.items()
