@@ -20,8 +20,11 @@ from PySide6.QtWidgets import (
 from musiclab_desktop import __version__
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.runner.interpreter import training_interpreter
 from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui.demo_setup import DemoSetup
 from musiclab_desktop.ui.detail import DetailView
+from musiclab_desktop.ui.detail.view import RUNS
 from musiclab_desktop.ui.empty_state import EmptyState
 from musiclab_desktop.ui.experiment_actions import ExperimentActions
 from musiclab_desktop.ui.experiment_list import ExperimentListPanel
@@ -36,6 +39,7 @@ from musiclab_desktop.ui.widgets import LineSplitter, mute
 from musiclab_desktop.ui.window_state import WindowState, default_settings
 
 if TYPE_CHECKING:
+    from musiclab_desktop.core.demo import DemoResult
     from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
     from musiclab_desktop.ui.runs.runs_page import RunsPage
 
@@ -66,6 +70,10 @@ class MainWindow(QMainWindow):
         self._connect()
         self.training_env = TrainingEnvGate(self, self.runs_tab, self.run_manager.settings,
                                             self.prompts)
+        self.demo = DemoSetup(library, lambda: training_interpreter(self.run_manager.settings),
+                              self)
+        self.demo.finished.connect(self._on_demo_ready)
+        self.demo.failed.connect(self._on_demo_failed)
         self.resize(*DEFAULT_SIZE)
         self.splitter.setSizes([LIST_WIDTH, DEFAULT_SIZE[0] - LIST_WIDTH])
         self.state.restore_window(self, self.splitter)
@@ -147,6 +155,8 @@ class MainWindow(QMainWindow):
                                        QKeySequence.StandardKey.New, "plus", "newExperimentAction")
         self.datasets_action = self._action("&Datasets…", self.open_datasets, "Ctrl+Shift+D",
                                             "datasets", "datasetsAction")
+        self.demo_action = self._action("Try the &Demo", self.try_demo, icon_name="waveform",
+                                        name="tryDemoAction")
         self.training_env_action = self._action("&Training environment…",
                                                 self.open_training_environment,
                                                 icon_name="sliders", name="trainingEnvAction")
@@ -162,6 +172,7 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.new_action, self.datasets_action])
         file_menu.addSeparator()
+        file_menu.addAction(self.demo_action)
         file_menu.addAction(self.training_env_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -231,6 +242,30 @@ class MainWindow(QMainWindow):
         dialog.exec()
         # An import may have happened: what the detail view shows of it may be new.
         self.detail.refresh()
+
+    def try_demo(self) -> bool:
+        """Make the offline demo (tiny model, synthesized clips, an experiment), then show it."""
+        if not self.training_env.ready_to_start():
+            return False
+        if not self.demo.start():
+            return False
+        self.demo_action.setEnabled(False)
+        self.statusBar().showMessage("Preparing the demo: building a tiny MusicGen…")
+        return True
+
+    def _on_demo_ready(self, result: DemoResult) -> None:
+        self.demo_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        self.controller.reload()
+        self.select_experiment(result.experiment.id)
+        self.detail.tabs.setCurrentIndex(RUNS)
+        show_toast(self, "Demo ready: press Start run to train it (about half a minute)",
+                   "waveform")
+
+    def _on_demo_failed(self, message: str) -> None:
+        self.demo_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        self.prompts.error(self, "Cannot prepare the demo", message)
 
     def open_training_environment(self) -> None:
         self.training_env.open_dialog()
