@@ -166,14 +166,21 @@ class RunLogChunk(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class MetricPoint(Base):
-    __tablename__ = "metric_points"
-    __table_args__ = (Index("ix_metric_points_series", "run_id", "name", "step"),)
+class MetricBlock(Base):
+    """Up to a few thousand points of one metric of one run, packed (core/metric_blocks.py).
+
+    The data model is still one point per (step, name, value, wall time); storing them in
+    blocks lets a million-point series load in milliseconds instead of a second.
+    """
+
+    __tablename__ = "metric_blocks"
+    __table_args__ = (Index("ix_metric_blocks_series", "run_id", "name", "first_step"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
-    step: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(100))
-    # SQLite stores NaN as NULL: a NULL value reads back as NaN (a diverged step).
-    value: Mapped[float | None] = mapped_column(Float)
-    wall_time: Mapped[float | None] = mapped_column(Float)
+    first_step: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    step_data: Mapped[bytes] = mapped_column(LargeBinary)
+    value_data: Mapped[bytes] = mapped_column(LargeBinary)
+    wall_data: Mapped[bytes] = mapped_column(LargeBinary)

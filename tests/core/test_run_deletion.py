@@ -35,7 +35,7 @@ def test_delete_failed_run_removes_row_logs_metrics_and_folder(
     with pytest.raises(NotFoundError):
         library.runs.get(run.id)
     assert count(library, "run_log_chunks", run.id) == 0
-    assert count(library, "metric_points", run.id) == 0
+    assert count(library, "metric_blocks", run.id) == 0
     assert not Path(run.output_dir).exists()
 
 
@@ -106,7 +106,7 @@ def test_batch_delete_removes_all_selected_runs(
         with_telemetry(library, run_id)
     assert library.runs.delete_many(experiment_with_dataset.id, ids[:3]) == 3
     assert [r.id for r in library.runs.list(experiment_with_dataset.id)] == [ids[3]]
-    assert all(count(library, "metric_points", i) == 0 for i in ids[:3])
+    assert all(count(library, "metric_blocks", i) == 0 for i in ids[:3])
 
 
 def test_batch_delete_is_all_or_nothing(library: Library, experiment_with_dataset) -> None:
