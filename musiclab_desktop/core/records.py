@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -39,6 +39,17 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 def _parse_time(value: str | None) -> datetime | None:
     return None if value is None else as_utc(datetime.fromisoformat(value))
+
+
+def _columns(record_type: type, row: object, **computed: Any) -> dict[str, Any]:
+    """The record's fields read off an ORM row by name (times marked UTC), plus the
+    ``computed`` ones the row does not hold."""
+    values = {}
+    for field in fields(record_type):
+        if field.name not in computed:
+            value = getattr(row, field.name)
+            values[field.name] = as_utc(value) if isinstance(value, datetime) else value
+    return {**values, **computed}
 
 
 class _Record:
@@ -174,19 +185,7 @@ class AdapterRecord(_Record):
 
     @classmethod
     def of(cls, row: Adapter) -> AdapterRecord:
-        return cls(
-            id=row.id,
-            name=row.name,
-            path=row.path,
-            base_model=row.base_model,
-            lora_r=row.lora_r,
-            lora_alpha=row.lora_alpha,
-            lora_targets=row.lora_targets,
-            final_loss=row.final_loss,
-            experiment_id=row.experiment_id,
-            run_id=row.run_id,
-            created_at=as_utc(row.created_at),
-        )
+        return cls(**_columns(cls, row))
 
 
 @dataclass(frozen=True)
@@ -202,15 +201,8 @@ class DatasetRecord(_Record):
     @classmethod
     def of(cls, row: Dataset, *, clip_count: int, usable_count: int, total_duration: float
            ) -> DatasetRecord:
-        return cls(
-            id=row.id,
-            name=row.name,
-            folder=row.folder,
-            clip_count=clip_count,
-            usable_count=usable_count,
-            total_duration=total_duration,
-            created_at=as_utc(row.created_at),
-        )
+        return cls(**_columns(cls, row, clip_count=clip_count, usable_count=usable_count,
+                              total_duration=total_duration))
 
 
 @dataclass(frozen=True)
@@ -227,17 +219,7 @@ class DatasetItemRecord(_Record):
 
     @classmethod
     def of(cls, row: DatasetItem) -> DatasetItemRecord:
-        return cls(
-            id=row.id,
-            file_name=row.file_name,
-            path=row.path,
-            duration=row.duration,
-            sample_rate=row.sample_rate,
-            channels=row.channels,
-            caption=row.caption,
-            problem=row.problem,
-            usable=row.usable,
-        )
+        return cls(**_columns(cls, row))
 
 
 @dataclass(frozen=True)
