@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +25,7 @@ from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.table_models import ClipTableModel, DatasetTableModel
 from musiclab_desktop.ui.toast import show_toast
-from musiclab_desktop.ui.widgets import muted_label, title_label
+from musiclab_desktop.ui.widgets import muted_label, read_only_table, title_label
 
 CAPTION_HELP = (
     "A dataset is a folder of audio clips (wav, flac, ogg, mp3) with a caption each: "
@@ -35,19 +33,6 @@ CAPTION_HELP = (
 )
 
 
-def _table(name: str, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setObjectName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setHighlightSections(False)
-    table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    return table
 
 
 class DatasetsDialog(QDialog):
@@ -107,7 +92,7 @@ class DatasetsDialog(QDialog):
     def _build_browser(self) -> QSplitter:
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
-        self.dataset_table = _table("datasetTable", splitter)
+        self.dataset_table = read_only_table("datasetTable", splitter)
         self.dataset_table.setModel(self.dataset_model)
         header = self.dataset_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -135,7 +120,7 @@ class DatasetsDialog(QDialog):
         layout.addWidget(self.dataset_title)
         layout.addWidget(self.dataset_summary)
         layout.addSpacing(6)
-        self.clip_table = _table("clipTable", pane)
+        self.clip_table = read_only_table("clipTable", pane)
         self.clip_table.setModel(self.clip_model)
         header = self.clip_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)

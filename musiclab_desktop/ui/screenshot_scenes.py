@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStyleFactory, QWidget
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
@@ -43,6 +43,14 @@ def _save(widget: QWidget, path: Path) -> Path:
 
 def _save_and_close(window: QWidget, path: Path) -> Path:
     _save(window, path)
+    window.close()
+    return path
+
+
+def _shoot_dialog(dialog: QDialog, window: MainWindow, path: Path) -> Path:
+    dialog.show()
+    _save(dialog, path)
+    dialog.reject()
     window.close()
     return path
 
@@ -124,11 +132,7 @@ def scene_new_experiment(library: Library, root: Path, size: QSize, out: Path) -
     dialog.set_config_expanded(True)
     dialog.config_form.editor("lora_r").setValue(32)  # type: ignore[attr-defined]
     dialog.resize(_dialog_size(size, QSize(1040, 900)))
-    dialog.show()
-    path = _save(dialog, out)
-    dialog.reject()
-    window.close()
-    return path
+    return _shoot_dialog(dialog, window, out)
 
 
 def scene_config_edit(library: Library, root: Path, size: QSize, out: Path) -> Path:
@@ -150,11 +154,7 @@ def scene_datasets(library: Library, root: Path, size: QSize, out: Path) -> Path
     dialog = DatasetsDialog(library, window.prompts, window)
     dialog.resize(_dialog_size(size, QSize(1180, 720)))
     dialog.select_dataset(next(d.id for d in library.datasets.list() if d.name == "lofi-piano"))
-    dialog.show()
-    path = _save(dialog, out)
-    dialog.reject()
-    window.close()
-    return path
+    return _shoot_dialog(dialog, window, out)
 
 
 def scene_config_view(library: Library, root: Path, size: QSize, out: Path) -> Path:
@@ -236,11 +236,7 @@ def scene_start_run(library: Library, root: Path, size: QSize, out: Path) -> Pat
     form.editor("learning_rate").setValue(1e-4)  # type: ignore[attr-defined]
     form.editor("lora_r").setValue(8)  # type: ignore[attr-defined]
     dialog.resize(_dialog_size(size, QSize(980, 860)))
-    dialog.show()
-    path = _save(dialog, out)
-    dialog.reject()
-    window.close()
-    return path
+    return _shoot_dialog(dialog, window, out)
 
 
 SCENES: dict[str, Scene] = {

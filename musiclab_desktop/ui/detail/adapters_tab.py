@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -24,7 +23,7 @@ from musiclab_desktop.ui.formatting import plural
 from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.table_models import AdapterTableModel
-from musiclab_desktop.ui.widgets import heading_label, muted_label
+from musiclab_desktop.ui.widgets import heading_label, muted_label, read_only_table
 
 FolderOpener = Callable[[Path], bool]
 
@@ -71,19 +70,10 @@ class AdaptersTab(QWidget):
         layout.addWidget(self._stack, 1)
 
     def _build_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setObjectName("adapterTable")
+        table = read_only_table("adapterTable", self)
         table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # paths differ at their ends
-        table.verticalHeader().hide()
         header = table.horizontalHeader()
-        header.setHighlightSections(False)
         for column in range(self.model.columnCount() - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
