@@ -3,16 +3,23 @@
 Follows the Hugging Face ``audiofolder`` convention: captions come from a
 ``metadata.csv`` or ``metadata.jsonl`` (``file_name`` plus ``text``) or from a ``.txt``
 file beside each clip. Only file headers are read, so a folder of hours of audio
-scans in seconds.
+scans in seconds. A metadata file that cannot be read is a ValidationError naming the
+file and line; a clip too short for any run to train on is flagged with the reason.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from musiclab_desktop.core.config import MIN_CLIP_SECONDS
+from musiclab_desktop.core.display import printable
+from musiclab_desktop.core.errors import ValidationError
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
 CAPTION_KEYS = ("text", "caption", "description")
@@ -43,19 +50,85 @@ def iter_audio_files(folder: Path) -> Iterator[Path]:
             yield path
 
 
+def seconds_text(seconds: float) -> str:
+    """A clip's length for people, never rounded up past a limit it falls short of.
+
+    Truncated, not rounded: 0.05 s shows as "0.05", not "0.1", and 0.999 s as "0.99",
+    so a clip refused for being under 1 s never reads as 1.0 s.
+    """
+    if seconds >= 10:
+        return f"{math.floor(seconds * 10) / 10:.1f}"
+    if 0 < seconds < 0.01:
+        return f"{seconds:.1g}"
+    return f"{math.floor(seconds * 100) / 100:.2f}"
+
+
+def too_short_problem(duration: float, minimum: float, what: str) -> str:
+    """Why a clip of ``duration`` seconds is left out; ``what`` names the minimum."""
+    return (f"too short: {seconds_text(duration)} s is shorter than the minimum clip "
+            f"length of {minimum:g} s {what}")
+
+
 def read_metadata_captions(folder: Path) -> dict[str, str]:
-    """Captions keyed by relative file name from metadata.csv and/or metadata.jsonl."""
+    """Captions keyed by relative file name from metadata.csv and/or metadata.jsonl.
+
+    Raises ValidationError naming the file and line when either cannot be read.
+    """
     captions: dict[str, str] = {}
     csv_path, jsonl_path = folder / "metadata.csv", folder / "metadata.jsonl"
     if csv_path.is_file():
-        with csv_path.open(newline="", encoding="utf-8-sig") as handle:
-            for row in csv.DictReader(handle):
-                _remember_caption(captions, row)
+        _read_csv_captions(csv_path, captions)
     if jsonl_path.is_file():
-        for line in jsonl_path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                _remember_caption(captions, json.loads(line))
+        _read_jsonl_captions(jsonl_path, captions)
     return captions
+
+
+def _metadata_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _metadata_error(path, line, "is not UTF-8 text; save the file as UTF-8") from exc
+
+
+def _metadata_error(path: Path, line: int, problem: str) -> ValidationError:
+    return ValidationError(f"{printable(str(path))}, line {line}: {problem}.",
+                           {"metadata": f"line {line}"})
+
+
+def _read_csv_captions(path: Path, captions: dict[str, str]) -> None:
+    reader = csv.DictReader(io.StringIO(_metadata_text(path), newline=""))
+    rows = iter(reader)
+    first_line = 1
+    try:
+        _ = reader.fieldnames  # the header, read first so line numbers count from it
+        while True:
+            first_line = reader.line_num + 1  # a quoted caption may span several lines
+            row = next(rows, None)
+            if row is None:
+                return
+            _remember_caption(captions, row)
+    except csv.Error as exc:
+        # The usual causes: a caption over csv's field limit, or an unclosed quote.
+        raise _metadata_error(
+            path, first_line, f"cannot be read as CSV: {exc} (check the quoting; keep "
+            f"each caption under {csv.field_size_limit():,} characters)"
+        ) from exc
+
+
+def _read_jsonl_captions(path: Path, captions: dict[str, str]) -> None:
+    for number, line in enumerate(_metadata_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise _metadata_error(path, number, f"is not valid JSON ({exc})") from exc
+        if not isinstance(row, dict):
+            raise _metadata_error(path, number, "is not a JSON object with file_name and "
+                                                "text")
+        _remember_caption(captions, row)
 
 
 def _remember_caption(captions: dict[str, str], row: dict[str, object]) -> None:
@@ -88,6 +161,8 @@ def probe_clip(folder: Path, path: Path, captions: dict[str, str]) -> ScannedCli
     problem = None
     if duration <= 0:
         problem = "empty audio: the file holds no samples"
+    elif duration < MIN_CLIP_SECONDS:
+        problem = too_short_problem(duration, MIN_CLIP_SECONDS, "any run can train on")
     elif not caption:
         problem = NO_CAPTION
     return ScannedClip(

@@ -23,6 +23,9 @@ DEFAULT_BASE_MODEL = "facebook/musicgen-small"
 LORA_TARGETS: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "out_proj", "fc1", "fc2")
 # EnCodec at 32 kHz runs at 50 frames/s; MusicGen's decoder holds 2,048 positions.
 MAX_SEGMENT_SECONDS = 40.0
+# The shortest minimum clip length a run may set: a clip shorter than this can never be
+# trained on, so an import flags it at once instead of letting a run find out.
+MIN_CLIP_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ class TrainingConfig:
         "Training", "Minimum clip length (s)",
         "Clips or leftover pieces shorter than this are skipped: they teach the model "
         "little and waste padding.",
-        minimum=0.1, maximum=MAX_SEGMENT_SECONDS, step=0.5, decimals=1))
+        minimum=MIN_CLIP_SECONDS, maximum=MAX_SEGMENT_SECONDS, step=0.5, decimals=1))
     condition_dropout: float = _field(0.2, FieldSpec(
         "Training", "Caption dropout",
         "Chance that a batch is trained without its captions. This keeps classifier-free "

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
+from musiclab_desktop.core.backups import back_up
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -71,23 +73,30 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         try:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except OperationalError:  # a new file: no version table yet
-            return None
+        except OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise  # not a new file: the database cannot be read
+            return None  # a new file: no version table yet
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", *, data_folder: Path | None = None) -> None:
     """Bring the schema to ``revision``; a new file gets the whole schema.
 
+    With ``data_folder``, a database that holds a schema already is first copied to
+    that folder's ``backups/`` (see core/backups.py): migrations rebuild tables.
     Foreign keys are switched off while migrating: SQLite rebuilds a table to change
     it, and dropping the old copy with cascades on would delete the rows that
     reference it (logs and metrics of every run).
     """
-    if revision == "head" and current_revision(engine) == _newest_version_file():
+    current = current_revision(engine)
+    if revision == "head" and current == _newest_version_file():
         return
     from alembic import command
 
     config = alembic_config()
     with engine.connect() as connection:
+        if data_folder is not None and current is not None:
+            back_up(connection.connection.driver_connection, data_folder, current)
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

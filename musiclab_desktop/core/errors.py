@@ -47,3 +47,11 @@ class StorageError(MusiclabError):
     the database (CLI exit 4, like any state that stops an action for now)."""
 
     exit_code = 4
+
+
+class DataFolderError(MusiclabError):
+    """The data folder's database cannot be used: damaged, lost, a folder where the file
+    should be, or a read-only folder (CLI exit 6). The sentence says what is wrong and
+    what to do (``musiclab doctor``, the backup to restore)."""
+
+    exit_code = 6

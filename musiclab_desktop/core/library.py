@@ -11,23 +11,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from musiclab_desktop.core import db
+from musiclab_desktop.core.backups import SourceDamagedError
 from musiclab_desktop.core.data_folder import resolve_data_dir
-from musiclab_desktop.core.errors import StorageError, ValidationError
-
-
-def storage_problem(root: Path, exc: OperationalError) -> str:
-    reason = str(exc.orig) if exc.orig is not None else str(exc)
-    if "full" in reason:
-        return (f"Cannot write to the data folder {root}: the disk is full. "
-                "Free some space; what could not be written is kept and written then.")
-    if "locked" in reason or "busy" in reason:
-        return (f"The data folder {root} is busy: another MusicLab process has been "
-                "writing to it for too long. Try again in a moment.")
-    return f"Cannot use the database in {root}: {reason}."
+from musiclab_desktop.core.database_health import (
+    check_before_open,
+    damaged_sentence,
+    database_problem,
+)
+from musiclab_desktop.core.errors import DataFolderError
 
 
 class Library:
@@ -42,7 +37,17 @@ class Library:
 
         self.root = root
         self.engine = db.create_sqlite_engine(root / db.DATABASE_FILE)
-        db.upgrade(self.engine)
+        try:
+            db.upgrade(self.engine, data_folder=root)
+        except SourceDamagedError as exc:
+            self.engine.dispose()
+            raise DataFolderError(damaged_sentence(root, str(exc))) from exc
+        except DatabaseError as exc:
+            self.engine.dispose()
+            problem = database_problem(root, exc)
+            if problem is None:
+                raise
+            raise problem from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.experiments = ExperimentService(self)
         self.runs = RunService(self)
@@ -52,14 +57,21 @@ class Library:
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> Library:
-        """Open (creating and migrating as needed) the data folder ``root``."""
+        """Open (creating and migrating as needed) the data folder ``root``.
+
+        A database that cannot be used (damaged, lost, a folder, a read-only data
+        folder) raises DataFolderError with a sentence that says what to do.
+        """
         path = resolve_data_dir(root)
         try:
             path.mkdir(parents=True, exist_ok=True)
             for folder in (cls.runs_folder(path), cls.adapters_folder(path)):
                 folder.mkdir(exist_ok=True)
         except OSError as exc:
-            raise ValidationError(f"Cannot use {path} as the data folder: {exc.strerror}.") from exc
+            raise DataFolderError(
+                f"Cannot use {path} as the data folder: {exc.strerror}. Choose a folder "
+                "you can write to with --data-dir or MUSICLAB_DATA_DIR.") from exc
+        check_before_open(path)
         return cls(path)
 
     @staticmethod
@@ -86,14 +98,18 @@ class Library:
     def transaction(self) -> Iterator[Session]:
         """A session that commits on success and rolls back on any error.
 
-        SQLite's own failures (a full disk, a database held by another process too long)
-        become a StorageError that says so in a sentence.
+        SQLite's own failures become a sentence: a full disk or a database held by
+        another process too long a StorageError, damage found by this read (pages the
+        open did not touch) a DataFolderError that says how to restore a backup.
         """
         try:
             with self._sessions.begin() as session:
                 yield session
-        except OperationalError as exc:
-            raise StorageError(storage_problem(self.root, exc)) from exc
+        except DatabaseError as exc:
+            problem = database_problem(self.root, exc)
+            if problem is None:
+                raise
+            raise problem from exc
 
     def close(self) -> None:
         self.engine.dispose()

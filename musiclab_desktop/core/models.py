@@ -2,6 +2,9 @@
 
 The schema itself is created and upgraded by the Alembic migrations in
 ``core/migrations``; these classes must match the latest migration (a test checks).
+Every integer key is AUTOINCREMENT: an id, once handed out, is never handed out again,
+so nothing kept outside the database under an id (folders, window settings) can be
+inherited by a newer row.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class Base(DeclarativeBase):
 
 class Dataset(Base):
     __tablename__ = "datasets"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -64,7 +68,10 @@ class Dataset(Base):
 
 class DatasetItem(Base):
     __tablename__ = "dataset_items"
-    __table_args__ = (Index("ix_dataset_items_dataset", "dataset_id"),)
+    __table_args__ = (
+        Index("ix_dataset_items_dataset", "dataset_id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
@@ -89,6 +96,7 @@ class Experiment(Base):
             sqlite_where=text("status != 'ARCHIVED'"),
         ),
         Index("ix_experiments_status_updated", "status", "updated_at"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,6 +118,7 @@ class Experiment(Base):
 
 class Adapter(Base):
     __tablename__ = "adapters"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(400))
@@ -133,6 +142,7 @@ class Run(Base):
     __table_args__ = (
         UniqueConstraint("experiment_id", "name", name="uq_runs_experiment_name"),
         Index("ix_runs_status", "status"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,6 +161,14 @@ class Run(Base):
     pid: Mapped[int | None] = mapped_column(Integer)
     current_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_steps: Mapped[int | None] = mapped_column(Integer)
+    # The experiment config merged with the override when the run started: what the
+    # run trains with, whatever the experiment's config becomes later. Null for runs
+    # started before this was recorded (they fall back to the experiment's config).
+    effective_config: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The process that owns a live run (the window, the CLI or a supervisor) and when
+    # it last said it is alive: how other processes tell a crashed owner's run.
+    owner_pid: Mapped[int | None] = mapped_column(Integer)
+    owner_heartbeat_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
@@ -158,7 +176,10 @@ class Run(Base):
 
 class RunLogChunk(Base):
     __tablename__ = "run_log_chunks"
-    __table_args__ = (UniqueConstraint("run_id", "seq", name="uq_run_log_chunks_seq"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "seq", name="uq_run_log_chunks_seq"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
@@ -174,7 +195,10 @@ class MetricBlock(Base):
     """
 
     __tablename__ = "metric_blocks"
-    __table_args__ = (Index("ix_metric_blocks_series", "run_id", "name", "first_step"),)
+    __table_args__ = (
+        Index("ix_metric_blocks_series", "run_id", "name", "first_step"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))

@@ -20,6 +20,11 @@ ADAPTER_DIR = "adapter"
 ADAPTER_INFO_FILE = "musiclab_adapter.json"
 CHECKPOINTS_DIR = "checkpoints"
 SAMPLES_DIR = "samples"
+# When the process that started the worker dies, nobody reads its pipes any more: the
+# worker then writes its terminal and its events to these files in the run folder, and
+# whichever MusicLab process reconciles the run stores them (see runner/reconcile.py).
+OWNER_GONE_TERMINAL_FILE = "owner_gone.log"
+OWNER_GONE_EVENTS_FILE = "owner_gone.events.jsonl"
 
 # Exit codes of the worker process.
 EXIT_OK = 0
@@ -37,7 +42,8 @@ SAMPLE = "sample"
 COMPLETED = "completed"
 ERROR = "error"
 CANCELLED = "cancelled"
-EVENT_TYPES = (METRIC, PHASE, EVAL, SAMPLE, COMPLETED, ERROR, CANCELLED)
+DISK_FULL = "disk_full"
+EVENT_TYPES = (METRIC, PHASE, EVAL, SAMPLE, COMPLETED, ERROR, CANCELLED, DISK_FULL)
 
 
 @dataclass(frozen=True)
@@ -102,4 +108,8 @@ def parse_event(line: bytes | str) -> Event | None:
 #  "audio_s_per_s": 16.2}. Eval events: step, values {"eval_loss": ...}.
 # Completed: adapter_dir, final_loss, steps. Error: message, kind (ERROR_KINDS).
 # Phase: phase (loading_model, preparing_data, encoding, training, saving, sampling,
-# done), message. Cancelled: step, checkpoint_dir.
+# done), message. Cancelled: step, checkpoint_dir, and optionally ``reason`` ("user",
+# or "owner_gone": the process that started the worker died) and ``message`` (what
+# was kept when a save could not finish). Disk_full: message (one sentence), path,
+# retry_s: a save found the disk full; the worker keeps the weights in memory and tries
+# again every retry_s seconds until there is room or the user cancels.

@@ -124,6 +124,11 @@ class RunRecord(NamedTuple):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    owner_pid: int | None = None
+    owner_heartbeat_at: datetime | None = None
+
+    # The config snapshot a run started with is not a field: listing thousands of runs
+    # would parse it for each. Read it with RunService.effective_config(run_id).
 
     def to_json(self) -> dict[str, Any]:
         return {key: _jsonable(value) for key, value in self._asdict().items()}
@@ -140,12 +145,14 @@ class RunRecord(NamedTuple):
     def from_raw(cls, row: Sequence[Any]) -> RunRecord:
         """From a raw driver row holding the columns in field order (RunService.list)."""
         (run_id, experiment_id, name, status, override, output_dir, adapter_id, final_loss,
-         error, pid, current_step, total_steps, created, started, finished) = row
+         error, pid, current_step, total_steps, created, started, finished, owner_pid,
+         heartbeat) = row
         return cls(
             run_id, experiment_id, name, status,
             json.loads(override) if override not in (None, "null") else None,
             output_dir, adapter_id, final_loss, error, pid, current_step or 0, total_steps,
             _parse_time(created), _parse_time(started), _parse_time(finished),
+            owner_pid, _parse_time(heartbeat),
         )
 
     @classmethod
@@ -166,7 +173,20 @@ class RunRecord(NamedTuple):
             created_at=as_utc(row.created_at),
             started_at=as_utc(row.started_at),
             finished_at=as_utc(row.finished_at),
+            owner_pid=row.owner_pid,
+            owner_heartbeat_at=as_utc(row.owner_heartbeat_at),
         )
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    """One run with the config it trains (or trained) with: what ``runs show`` prints."""
+
+    run: RunRecord
+    config: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.run.to_json(), "effective_config": dict(self.config)}
 
 
 @dataclass(frozen=True)

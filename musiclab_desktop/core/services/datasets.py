@@ -10,9 +10,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from musiclab_desktop.core.audio_scan import ProgressCallback, ScannedClip, scan_folder
+from musiclab_desktop.core.audio_scan import (
+    ProgressCallback,
+    ScannedClip,
+    scan_folder,
+    too_short_problem,
+)
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import InvalidStateError, NotFoundError, ValidationError
-from musiclab_desktop.core.models import Dataset, DatasetItem
+from musiclab_desktop.core.models import Dataset, DatasetItem, RunLogChunk
 from musiclab_desktop.core.records import DatasetItemRecord, DatasetRecord
 
 if TYPE_CHECKING:
@@ -50,8 +56,35 @@ def dataset_record(session: Session, dataset: Dataset) -> DatasetRecord:
     )
 
 
-def export_dataset_jsonl(session: Session, dataset_id: int, destination: Path) -> int:
-    """Write the usable clips whose files still exist, one JSON object per line."""
+@dataclass(frozen=True)
+class ExportReport:
+    """How many clips a run's dataset file holds, and each usable clip left out, why."""
+
+    written: int
+    left_out: list[tuple[str, str]]
+
+    def notice(self) -> str:
+        """The lines a run's terminal shows before training: what was left out, why."""
+        if not self.left_out:
+            return ""
+        lines = [f"musiclab: {len(self.left_out)} clip(s) of the dataset left out of this run:"]
+        lines += [f"  {printable(name)}: {reason}" for name, reason in self.left_out]
+        return "\r\n".join(lines) + "\r\n"
+
+
+def _left_out_reason(item: DatasetItem, min_seconds: float) -> str | None:
+    if not Path(item.path).is_file():
+        return "the file no longer exists"
+    if item.duration is not None and item.duration < min_seconds:
+        return too_short_problem(item.duration, min_seconds,
+                                 "this run trains with (min_segment_seconds)")
+    return None
+
+
+def export_dataset_jsonl(session: Session, dataset_id: int, destination: Path,
+                         min_seconds: float = 0.0) -> ExportReport:
+    """Write the usable clips whose files still exist and that are at least
+    ``min_seconds`` long, one JSON object per line; report the ones left out."""
     dataset = get_dataset_row(session, dataset_id)
     if not Path(dataset.folder).is_dir():
         raise InvalidStateError(
@@ -63,26 +96,46 @@ def export_dataset_jsonl(session: Session, dataset_id: int, destination: Path) -
         .where(DatasetItem.dataset_id == dataset_id, DatasetItem.usable.is_(True))
         .order_by(DatasetItem.id)
     ).all()
-    lines = [
-        json.dumps({
+    lines: list[str] = []
+    left_out: list[tuple[str, str]] = []
+    for item in items:
+        reason = _left_out_reason(item, min_seconds)
+        if reason is not None:
+            left_out.append((item.file_name, reason))
+            continue
+        lines.append(json.dumps({
             "path": item.path,
             "duration": item.duration,
             "sample_rate": item.sample_rate,
             "channels": item.channels,
             "description": item.caption,
-        })
-        for item in items
-        if Path(item.path).is_file()
-    ]
+        }))
     if not lines:
-        raise InvalidStateError(
-            f"Dataset '{dataset.name}' has no usable clip left on disk in {dataset.folder}."
-        )
+        raise InvalidStateError(_nothing_left_message(dataset, left_out))
     try:
         destination.write_text("\n".join(lines) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InvalidStateError(f"Cannot write {destination}: {exc.strerror}.") from exc
-    return len(lines)
+    return ExportReport(len(lines), left_out)
+
+
+def _nothing_left_message(dataset: Dataset, left_out: list[tuple[str, str]]) -> str:
+    if not left_out:
+        return f"Dataset '{dataset.name}' has no usable clip."
+    name, reason = left_out[0]
+    return (f"Dataset '{dataset.name}' has no clip this run can train on: all "
+            f"{len(left_out)} usable clip(s) are left out (e.g. {name}: {reason}).")
+
+
+def export_for_run(session: Session, run_id: int, dataset_id: int, destination: Path,
+                   min_seconds: float) -> ExportReport:
+    """Export the run's dataset and put what was left out, and why, in the run's log,
+    so its terminal (window, ``runs logs``, ``runs start``) says so before training."""
+    report = export_dataset_jsonl(session, dataset_id, destination, min_seconds)
+    notice = report.notice()
+    if notice:  # the run is new: its log is empty, so this is chunk 0
+        session.add(RunLogChunk(run_id=run_id, seq=0, data=notice.encode("utf-8")))
+    return report
 
 
 def _item_of(dataset_id: int, clip: ScannedClip) -> DatasetItem:
@@ -97,6 +150,9 @@ def _item_of(dataset_id: int, clip: ScannedClip) -> DatasetItem:
         problem=clip.problem,
         usable=clip.usable,
     )
+
+
+DATASET_NAME_MAX_LENGTH = 200  # the column's size, as for experiment names
 
 
 class DatasetService:
@@ -114,6 +170,10 @@ class DatasetService:
                 f"The dataset folder {root} does not exist.", {"folder": "missing"}
             )
         name = (name or root.name).strip()
+        if len(name) > DATASET_NAME_MAX_LENGTH:
+            raise ValidationError(
+                f"Dataset names are at most {DATASET_NAME_MAX_LENGTH} characters; this one "
+                f"has {len(name)}.", {"name": "too long"})
         with self._library.transaction() as session:
             if session.scalar(select(Dataset.id).where(Dataset.name == name)) is not None:
                 raise ValidationError(

@@ -39,6 +39,13 @@ def experiment_record(session: Session, experiment: Experiment) -> ExperimentRec
     )
 
 
+def refuse_if_archived(experiment: Experiment, action: str) -> None:
+    """The one archive rule: an archived experiment is read-only until unarchived."""
+    if experiment.status == ExperimentStatus.ARCHIVED:
+        raise InvalidStateError(
+            f"Experiment '{experiment.name}' is archived; unarchive it to {action}.")
+
+
 def _clean_name(name: str) -> str:
     name = name.strip()
     if not name:
@@ -115,12 +122,16 @@ class ExperimentService:
         dataset_id: int | None = _UNSET,
         config: dict[str, Any] | None = None,
     ) -> ExperimentRecord:
-        """Change what was given; ``config`` replaces the stored config after validation."""
+        """Change what was given; ``config`` replaces the stored config after validation.
+
+        An archived experiment is read-only until unarchived (archive is a soft delete):
+        every change is refused, as starting a run is.
+        """
         with self._library.transaction() as session:
             experiment = get_experiment_row(session, experiment_id)
+            refuse_if_archived(experiment, "change it")
             if name is not None and _clean_name(name) != experiment.name:
-                if experiment.status != ExperimentStatus.ARCHIVED:
-                    self._check_name_free(session, _clean_name(name), exclude_id=experiment.id)
+                self._check_name_free(session, _clean_name(name), exclude_id=experiment.id)
                 experiment.name = _clean_name(name)
             if description is not None:
                 experiment.description = description.strip()

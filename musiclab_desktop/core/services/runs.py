@@ -14,11 +14,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from musiclab_desktop.core.config import TrainingConfig, diff_override, merge_override
 from musiclab_desktop.core.errors import InvalidStateError, NotFoundError, ValidationError
+from musiclab_desktop.core.folder_names import (
+    adapter_folder_name,
+    make_new_folder,
+    move_folder_to_new_path,
+    unused_path,
+)
 from musiclab_desktop.core.models import (
     Adapter,
     Experiment,
@@ -28,8 +34,8 @@ from musiclab_desktop.core.models import (
     utcnow,
 )
 from musiclab_desktop.core.protocol import DATASET_FILE, RUN_SPEC_FILE, RunSpec
-from musiclab_desktop.core.records import RunRecord
-from musiclab_desktop.core.services.datasets import export_dataset_jsonl
+from musiclab_desktop.core.records import RunDetail, RunRecord
+from musiclab_desktop.core.services.datasets import export_for_run
 from musiclab_desktop.core.services.experiments import get_experiment_row
 from musiclab_desktop.core.services.status_rules import (
     refresh_best_run,
@@ -42,6 +48,8 @@ if TYPE_CHECKING:
 INTERRUPTED_RUNNING = "interrupted: the application closed while this run was training"
 INTERRUPTED_PENDING = "interrupted: the application closed before this run started"
 STOPPED_BY_USER = "stopped by user"
+# Short enough to read in a table and a terminal title; folder names are cut shorter.
+RUN_NAME_MAX_LENGTH = 100
 _DEFAULT_NAME = re.compile(r"^run-(\d+)$")
 
 
@@ -52,8 +60,12 @@ def get_run_row(session: Session, run_id: int) -> Run:
     return run
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "adapter"
+def _run_config(session: Session, run: Run) -> TrainingConfig:
+    """The snapshot taken at start; runs from before snapshots merge with today's config."""
+    if run.effective_config is not None:
+        return TrainingConfig.from_dict(run.effective_config)
+    experiment = get_experiment_row(session, run.experiment_id)
+    return merge_override(experiment.config, run.config_override)
 
 
 def _next_default_name(session: Session, experiment_id: int) -> str:
@@ -94,10 +106,20 @@ class RunService:
             return [RunRecord.of(row) for row in rows]
 
     def effective_config(self, run_id: int) -> TrainingConfig:
+        """The config the run trains (or trained) with, whatever the experiment's is now."""
+        with self._library.transaction() as session:
+            return _run_config(session, get_run_row(session, run_id))
+
+    def detail(self, run_id: int) -> RunDetail:
         with self._library.transaction() as session:
             run = get_run_row(session, run_id)
-            experiment = get_experiment_row(session, run.experiment_id)
-            return merge_override(experiment.config, run.config_override)
+            return RunDetail(RunRecord.of(run), _run_config(session, run).to_dict())
+
+    def effective_configs(self, run_ids: Iterable[int]) -> dict[int, TrainingConfig]:
+        """The configs of the runs that exist among ``run_ids``, by id (for comparing)."""
+        with self._library.transaction() as session:
+            runs = session.scalars(select(Run).where(Run.id.in_(set(run_ids)))).all()
+            return {run.id: _run_config(session, run) for run in runs}
 
     def spec_path(self, run: RunRecord) -> Path:
         if not run.output_dir:
@@ -119,29 +141,43 @@ class RunService:
     ) -> RunRecord:
         """Create a PENDING run with its folder, dataset export and run spec.
 
-        Refused with nothing created when the experiment has no dataset, is archived,
-        the name is taken, or the override is invalid.
+        All or nothing: refused with nothing created when the experiment has no dataset,
+        is archived, the name is taken or too long, or the override is invalid; and when
+        a later step fails (the commit included) the new folder goes with the row.
         """
-        with self._library.transaction() as session:
-            experiment = get_experiment_row(session, experiment_id)
-            self._check_can_start(experiment)
-            effective = merge_override(experiment.config, override)
-            run = Run(
-                experiment_id=experiment.id,
-                name=self._choose_name(session, experiment.id, name),
-                status=RunStatus.PENDING,
-                config_override=diff_override(experiment.config, effective.to_dict()),
-            )
-            session.add(run)
-            session.flush()
-            folder = self._library.runs_dir / str(run.id)
-            run.output_dir = str(folder)
-            try:
+        folder: Path | None = None
+        try:
+            with self._library.transaction() as session:
+                experiment = get_experiment_row(session, experiment_id)
+                self._check_can_start(experiment)
+                effective = merge_override(experiment.config, override)
+                run = Run(
+                    experiment_id=experiment.id,
+                    name=self._choose_name(session, experiment.id, name),
+                    status=RunStatus.PENDING,
+                    config_override=diff_override(experiment.config, effective.to_dict()),
+                    effective_config=effective.to_dict(),
+                )
+                session.add(run)
+                session.flush()
+                folder = self._new_run_folder(run.id)
+                run.output_dir = str(folder)
                 self._write_run_folder(session, experiment, run, effective, folder)
-            except BaseException:
+                record = RunRecord.of(run)
+        except BaseException:
+            if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
-                raise
-            return RunRecord.of(run)
+            raise
+        return record
+
+    def _new_run_folder(self, run_id: int) -> Path:
+        """``runs/<id>``, or a numbered variant when a leftover folder holds that name."""
+        try:
+            return make_new_folder(self._library.runs_dir, str(run_id))
+        except OSError as exc:
+            message = (f"Cannot create the run folder {self._library.runs_dir / str(run_id)}: "
+                       f"{exc.strerror}.")
+            raise InvalidStateError(message) from exc
 
     @staticmethod
     def _check_can_start(experiment: Experiment) -> None:
@@ -160,6 +196,12 @@ class RunService:
         if name is None or not name.strip():
             return _next_default_name(session, experiment_id)
         name = name.strip()
+        if len(name) > RUN_NAME_MAX_LENGTH:
+            raise ValidationError(
+                f"Run names are at most {RUN_NAME_MAX_LENGTH} characters; this one has "
+                f"{len(name)}.",
+                {"name": "too long"},
+            )
         taken = session.scalar(
             select(Run.id).where(Run.experiment_id == experiment_id, Run.name == name)
         )
@@ -177,14 +219,11 @@ class RunService:
         effective: TrainingConfig,
         folder: Path,
     ) -> None:
-        try:
-            folder.mkdir(parents=True, exist_ok=False)
-        except OSError as exc:
-            message = f"Cannot create the run folder {folder}: {exc.strerror}."
-            raise InvalidStateError(message) from exc
         assert experiment.dataset_id is not None
         dataset_path = folder / DATASET_FILE
-        export_dataset_jsonl(session, experiment.dataset_id, dataset_path)
+        # Leaves out clips shorter than this run's minimum, and says so in its log.
+        export_for_run(session, run.id, experiment.dataset_id, dataset_path,
+                       effective.min_segment_seconds)
         spec = RunSpec(
             run_id=run.id,
             run_name=run.name,
@@ -211,6 +250,31 @@ class RunService:
             refresh_experiment_status(session, get_experiment_row(session, run.experiment_id))
             return RunRecord.of(run)
 
+    def claim(self, run_id: int, owner_pid: int) -> RunRecord:
+        """Record ``owner_pid`` as the process that trains the run, alive as of now.
+
+        Other processes tell a run whose owner died by this pid and the heartbeat that
+        the owner refreshes (see runner/reconcile.py).
+        """
+        with self._library.transaction() as session:
+            run = self._active_run(session, run_id)
+            run.owner_pid = owner_pid
+            run.owner_heartbeat_at = utcnow()
+            return RunRecord.of(run)
+
+    def heartbeat(self, run_ids: Iterable[int], owner_pid: int) -> None:
+        """The owner says it is alive: refresh its active runs' heartbeat."""
+        ids = list(run_ids)
+        if not ids:
+            return
+        with self._library.transaction() as session:
+            session.execute(
+                update(Run)
+                .where(Run.id.in_(ids), Run.owner_pid == owner_pid,
+                       Run.status.in_(RunStatus.ACTIVE))
+                .values(owner_heartbeat_at=utcnow())
+            )
+
     def record_progress(self, run_id: int, step: int, total_steps: int | None) -> None:
         with self._library.transaction() as session:
             run = get_run_row(session, run_id)
@@ -220,39 +284,52 @@ class RunService:
 
     def complete(self, run_id: int, *, adapter_dir: str | Path, final_loss: float | None
                  ) -> RunRecord:
-        """COMPLETED: register the adapter ``{experiment}-{run}`` and update the best run."""
+        """COMPLETED: register the adapter ``{experiment}-{run}`` and update the best run.
+
+        The adapter's settings are the ones the run started with, and its folder is
+        always a new one under ``adapters/``.
+        """
         source = Path(adapter_dir)
         if not source.is_dir():
             raise InvalidStateError(
                 f"The worker reported success but its adapter folder {source} does not exist."
             )
-        with self._library.transaction() as session:
-            run = self._active_run(session, run_id)
-            experiment = get_experiment_row(session, run.experiment_id)
-            config = merge_override(experiment.config, run.config_override)
-            destination = self._library.adapters_dir / (
-                f"{_slug(experiment.name)}-{_slug(run.name)}-{run.id}"
-            )
-            adapter = Adapter(
-                name=f"{experiment.name}-{run.name}",
-                path=str(destination),
-                base_model=config.base_model,
-                lora_r=config.lora_r,
-                lora_alpha=config.lora_alpha,
-                lora_targets=config.lora_target_modules,
-                final_loss=final_loss,
-                experiment_id=experiment.id,
-                run_id=run.id,
-            )
-            session.add(adapter)
-            session.flush()
-            run.adapter_id = adapter.id
-            run.final_loss = final_loss
-            self._finish(session, run, RunStatus.COMPLETED, error=None)
-            refresh_best_run(session, experiment)
-            # Last, so a failure above leaves the files where the worker put them.
-            shutil.move(str(source), destination)
-            return RunRecord.of(run)
+        destination: Path | None = None
+        try:
+            with self._library.transaction() as session:
+                run = self._active_run(session, run_id)
+                experiment = get_experiment_row(session, run.experiment_id)
+                config = _run_config(session, run)
+                destination = unused_path(
+                    self._library.adapters_dir,
+                    adapter_folder_name(experiment.name, run.name, run.id),
+                )
+                adapter = Adapter(
+                    name=f"{experiment.name}-{run.name}",
+                    path=str(destination),
+                    base_model=config.base_model,
+                    lora_r=config.lora_r,
+                    lora_alpha=config.lora_alpha,
+                    lora_targets=config.lora_target_modules,
+                    final_loss=final_loss,
+                    experiment_id=experiment.id,
+                    run_id=run.id,
+                )
+                session.add(adapter)
+                session.flush()
+                run.adapter_id = adapter.id
+                run.final_loss = final_loss
+                self._finish(session, run, RunStatus.COMPLETED, error=None)
+                refresh_best_run(session, experiment)
+                # Last, so a failure above leaves the files where the worker put them.
+                move_folder_to_new_path(source, destination)
+                record = RunRecord.of(run)
+        except BaseException:
+            # The commit failed after the move: the weights go back beside the run.
+            if destination is not None and destination.is_dir() and not source.exists():
+                move_folder_to_new_path(destination, source)
+            raise
+        return record
 
     def fail(self, run_id: int, error: str) -> RunRecord:
         with self._library.transaction() as session:
