@@ -45,6 +45,9 @@ def train_in_foreground(
             loop.quit()
 
     manager.runFinished.connect(finished)
+    # A full data folder (or a worker waiting for disk space) in one sentence, as the
+    # window's status bar says it.
+    manager.storageProblem.connect(on_notice or (lambda _text: None))
     if on_log is not None:
         manager.logBytes.connect(lambda run_id, data: on_log(data) if run_id == run.id else None)
     with _interrupts_cancel(manager, run.id, on_notice or (lambda _text: None)):

@@ -11,10 +11,12 @@ Writes are batched by a timer and by size so a chatty worker never stalls the lo
 from __future__ import annotations
 
 import enum
+import os
 import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
@@ -29,6 +31,7 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.models import RunStatus
 from musiclab_desktop.core.protocol import Event
 from musiclab_desktop.core.records import RunRecord
+from musiclab_desktop.core.run_folder import finished_adapter
 from musiclab_desktop.core.services.runs import (
     INTERRUPTED_PENDING,
     INTERRUPTED_RUNNING,
@@ -43,7 +46,8 @@ from musiclab_desktop.runner.interpreter import (
     worker_environment,
 )
 from musiclab_desktop.runner.log_buffer import TelemetryBuffer
-from musiclab_desktop.runner.process_probe import is_worker_of, terminate_pid
+from musiclab_desktop.runner.process_probe import terminate_pid
+from musiclab_desktop.runner.reconcile import end_orphan, owner_gone, reconcile, worker_alive
 from musiclab_desktop.runner.settings import RunnerSettings
 from musiclab_desktop.runner.stream_splitter import EventStreamSplitter
 
@@ -72,6 +76,7 @@ class _Job:
     kill_timer: QTimer | None = None
     completed: Event | None = None
     error: Event | None = None
+    cancelled: Event | None = None
     progress: tuple[int, int] | None = None
     stored_progress: tuple[int, int] | None = None
     progress_stored_at: float = 0.0
@@ -130,6 +135,15 @@ class RunManager(QObject):
         self._retry_timer = QTimer(self)
         self._retry_timer.setInterval(_RETRY_MS)
         self._retry_timer.timeout.connect(self._retry_unsaved)
+        # Runs of dead owners that the user cancelled here: once their worker has
+        # stopped, they end CANCELLED (not "interrupted").
+        self._foreign_cancels: set[int] = set()
+        # Keeps this process's runs' heartbeat fresh and ends runs whose owner died,
+        # for as long as this manager lives (see runner/reconcile.py).
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(self.settings.watch_interval_ms)
+        self._watch_timer.timeout.connect(self._watch_owners)
+        self._watch_timer.start()
 
     # --- public API ------------------------------------------------------------
 
@@ -145,6 +159,7 @@ class RunManager(QObject):
             raise InvalidStateError(f"Run '{record.name}' is already queued.")
         if self._closing:
             raise InvalidStateError("The application is closing; no new run can start.")
+        self._library.runs.claim(run_id, os.getpid())
         self._queue.append(run_id)
         self._fill_slots()
 
@@ -154,7 +169,8 @@ class RunManager(QObject):
         A running worker gets SIGTERM (it saves and stops after its step) and is killed
         when it is still alive after ``grace_s`` (default: the settings' grace period).
         A second call with ``grace_s=0`` kills at once. A run this manager does not own
-        (another process trains it) gets SIGTERM from here; its owner records the end.
+        (another process trains it) gets SIGTERM from here; its owner records the end,
+        or, when its owner died, this manager does once the worker has stopped.
         """
         if run_id in self._queue:
             self._queue.remove(run_id)
@@ -168,8 +184,15 @@ class RunManager(QObject):
         self._stop_job(job, StopReason.USER, grace)
 
     def reconcile_on_startup(self) -> list[RunRecord]:
-        """Mark FAILED ("interrupted") the active runs whose worker is gone or not ours."""
-        return self._library.runs.reconcile_interrupted(self._is_alive)
+        """End the runs whose owner and worker are gone (see runner/reconcile.py).
+
+        Done again every ``watch_interval_ms`` for as long as the manager lives.
+        """
+        return self._reconcile()
+
+    def _reconcile(self) -> list[RunRecord]:
+        return reconcile(self._library, held=self.active_run_ids(),
+                         cancelled=self._foreign_cancels)
 
     def active_run_ids(self) -> list[int]:
         """Runs this manager owns: running first, then queued in order."""
@@ -226,6 +249,7 @@ class RunManager(QObject):
         self._retry_unsaved()  # a last try: output still unwritable now is lost on exit
         self._flush_timer.stop()
         self._retry_timer.stop()
+        self._watch_timer.stop()
 
     # --- starting --------------------------------------------------------------
 
@@ -322,6 +346,11 @@ class RunManager(QObject):
             job.completed = event
         elif event.type == protocol.ERROR:
             job.error = event
+        elif event.type == protocol.CANCELLED:
+            job.cancelled = event
+        elif event.type == protocol.DISK_FULL:
+            # The worker keeps the weights and retries; say so wherever the user looks.
+            self.storageProblem.emit(str(event.get("message") or "The disk is full."))
 
     def _flush_if_full(self, job: _Job) -> None:
         settings = self.settings
@@ -453,10 +482,12 @@ class RunManager(QObject):
         try:
             if job.completed is not None and exit_code == protocol.EXIT_OK and not crashed:
                 return self._complete(job)
+            if self._adapter_was_saved(job):
+                return self._complete(job)  # e.g. killed while sampling: the weights are whole
             if job.stop is StopReason.APP_CLOSED:
                 return runs.fail(job.run_id, INTERRUPTED_RUNNING).status
             if job.stop is StopReason.USER or _worker_cancelled(exit_code, crashed):
-                return runs.cancel(job.run_id, STOPPED_BY_USER).status
+                return runs.cancel(job.run_id, _cancel_reason(job)).status
             reason = start_error or describe_failure(
                 exit_code=exit_code, crashed=crashed, error_event=job.error,
                 terminal=job.tail.text(), python=job.python,
@@ -465,13 +496,21 @@ class RunManager(QObject):
         except InvalidStateError:
             return runs.get(job.run_id).status  # another process finished it first
 
+    def _adapter_was_saved(self, job: _Job) -> bool:
+        return finished_adapter(_folder(job.run), job.run_id) is not None
+
     def _complete(self, job: _Job) -> str:
-        assert job.completed is not None
-        loss = job.completed.get("final_loss")
+        if job.completed is not None:
+            loss = job.completed.get("final_loss")
+            adapter_dir = str(job.completed.get("adapter_dir") or "")
+        else:
+            adapter = finished_adapter(_folder(job.run), job.run_id)
+            assert adapter is not None
+            loss, adapter_dir = adapter.final_loss, str(adapter.path)
         try:
             record = self._library.runs.complete(
                 job.run_id,
-                adapter_dir=str(job.completed.get("adapter_dir") or ""),
+                adapter_dir=adapter_dir,
                 final_loss=float(loss) if isinstance(loss, int | float) else None,
             )
         except StorageError:
@@ -487,19 +526,48 @@ class RunManager(QObject):
 
     # --- runs owned by other processes ------------------------------------------
 
-    def _is_alive(self, run: RunRecord) -> bool:
-        if run.id in self._jobs or run.id in self._queue:
-            return True
-        return run.output_dir is not None and is_worker_of(
-            run.pid, self._library.runs.spec_path(run))
+    def _watch_owners(self) -> None:
+        """Say this process is alive for its runs; end the runs whose owner died."""
+        try:
+            self._library.runs.heartbeat(self.active_run_ids(), os.getpid())
+            ended = self._reconcile()
+        except MusiclabError:
+            return  # a full or busy data folder: try again on the next tick
+        for record in ended:
+            self._foreign_cancels.discard(record.id)
+            self._announce_end(record.id, record.status)
+        if not self._foreign_cancels:
+            self._watch_timer.setInterval(self.settings.watch_interval_ms)
 
     def _cancel_foreign(self, run_id: int) -> None:
-        run = self._library.runs.get(run_id)
+        library = self._library
+        run = library.runs.get(run_id)
         if not run.is_active:
             raise InvalidStateError(f"Run '{run.name}' has already finished ({run.status}).")
-        if run.pid and self._is_alive(run) and terminate_pid(run.pid):
-            return  # its owner sees the worker stop and records CANCELLED
-        self._announce_end(run_id, self._library.runs.cancel(run_id).status)
+        if worker_alive(library, run) and terminate_pid(run.pid or 0):
+            if owner_gone(run):
+                # Its worker outlived its owner: nobody else will record the end, so
+                # the watch records it (soon) once the worker has stopped.
+                self._foreign_cancels.add(run_id)
+                self._watch_timer.setInterval(min(self.settings.watch_interval_ms, 500))
+            return  # otherwise its owner sees the worker stop and records CANCELLED
+        if owner_gone(run):
+            record = end_orphan(library, run, user_cancelled=True)
+            if record is not None:
+                self._announce_end(run_id, record.status)
+            return
+        # Queued in a live process: cancelled here; that process will not start it.
+        self._announce_end(run_id, library.runs.cancel(run_id).status)
+
+
+def _folder(run: RunRecord) -> Path | None:
+    return Path(run.output_dir) if run.output_dir else None
+
+
+def _cancel_reason(job: _Job) -> str:
+    # The worker says what it could not keep (an adapter never saved on a full disk).
+    note = job.cancelled.get("message") if job.cancelled is not None else None
+    return f"{STOPPED_BY_USER}: {note}" if note else STOPPED_BY_USER
 
 
 def _worker_cancelled(exit_code: int, crashed: bool) -> bool:

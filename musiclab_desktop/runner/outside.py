@@ -12,9 +12,11 @@ from collections.abc import Callable
 from musiclab_desktop.core.errors import InvalidStateError
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import RunRecord
-from musiclab_desktop.runner.process_probe import is_worker_of, terminate_pid
+from musiclab_desktop.runner.process_probe import terminate_pid
+from musiclab_desktop.runner.reconcile import end_orphan, is_orphan, owner_gone, worker_alive
 
 POLL_S = 0.25
+ORPHAN_CHECK_S = 1.0
 # After SIGKILL, how long the owner gets to record the end before we do.
 _OWNER_GRACE_S = 3.0
 
@@ -23,34 +25,40 @@ def cancel_from_outside(library: Library, run_id: int, grace_s: float) -> RunRec
     """Cancel a run whatever process trains it; returns the run once it has ended.
 
     A live worker gets SIGTERM and, after ``grace_s``, SIGKILL; its owner (the GUI or
-    another command) records the end. A run with no live worker (queued elsewhere, or
-    its owner died) is marked CANCELLED here.
+    another command) records the end. A run queued in a live process is marked
+    CANCELLED here. A run whose owner died is ended here once its worker has stopped:
+    COMPLETED when its adapter was fully written, else CANCELLED (runner/reconcile.py).
     """
     run = library.runs.get(run_id)
     if run.is_terminal:
         raise InvalidStateError(f"Run '{run.name}' has already finished ({run.status}).")
-    if not _worker_alive(library, run) or not terminate_pid(run.pid or 0):
-        return library.runs.cancel(run_id)
-    if _wait_terminal(library, run_id, grace_s):
-        return library.runs.get(run_id)
-    if _worker_alive(library, run):
-        terminate_pid(run.pid or 0, force=True)
-    if _wait_terminal(library, run_id, _OWNER_GRACE_S):
-        return library.runs.get(run_id)
-    return library.runs.cancel(run_id)  # nobody recorded it: the owner is gone
+    if worker_alive(library, run) and terminate_pid(run.pid or 0):
+        ended = _wait_end(library, run_id, grace_s)
+        if ended is not None:
+            return ended
+        if worker_alive(library, run):
+            terminate_pid(run.pid or 0, force=True)
+        ended = _wait_end(library, run_id, _OWNER_GRACE_S)
+        if ended is not None:
+            return ended
+    elif not owner_gone(run):
+        return library.runs.cancel(run_id)  # queued in a live process: it will not start it
+    # Nobody recorded the end: the owner is gone.
+    return end_orphan(library, run, user_cancelled=True) or library.runs.get(run_id)
 
 
-def _worker_alive(library: Library, run: RunRecord) -> bool:
-    return bool(run.pid) and is_worker_of(run.pid, library.runs.spec_path(run))
-
-
-def _wait_terminal(library: Library, run_id: int, seconds: float) -> bool:
+def _wait_end(library: Library, run_id: int, seconds: float) -> RunRecord | None:
+    """The run once ended (by its owner, or here when its owner died); None on timeout."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if library.runs.get(run_id).is_terminal:
-            return True
+    while True:
+        run = library.runs.get(run_id)
+        if run.is_terminal:
+            return run
+        if is_orphan(library, run):
+            return end_orphan(library, run, user_cancelled=True) or library.runs.get(run_id)
+        if time.monotonic() >= deadline:
+            return None
         time.sleep(POLL_S)
-    return library.runs.get(run_id).is_terminal
 
 
 def follow_log(library: Library, run_id: int, write: Callable[[bytes], None],
@@ -58,9 +66,11 @@ def follow_log(library: Library, run_id: int, write: Callable[[bytes], None],
     """Write the stored log, then (``follow``) each new chunk until the run has ended.
 
     The owner stores every byte before it records the outcome, so reading once more
-    after seeing a terminal status gets the whole log.
+    after seeing a terminal status gets the whole log. A run whose owner died is
+    ended here (every ``ORPHAN_CHECK_S``), so following never waits forever.
     """
     chunks = 0
+    checked = time.monotonic()
     while True:
         run = library.runs.get(run_id)
         for chunk in library.telemetry.iter_log(run_id, first_chunk=chunks):
@@ -68,4 +78,10 @@ def follow_log(library: Library, run_id: int, write: Callable[[bytes], None],
             chunks += 1
         if not follow or run.is_terminal:
             return run
+        if time.monotonic() - checked >= ORPHAN_CHECK_S:
+            # Its owner may have died: then nobody else would ever end it.
+            checked = time.monotonic()
+            if is_orphan(library, run):
+                end_orphan(library, run, user_cancelled=False)
+                continue  # read what that stored, then see the end
         time.sleep(poll_s)

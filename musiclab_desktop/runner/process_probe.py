@@ -26,6 +26,30 @@ def is_worker_of(pid: int | None, spec_path: Path) -> bool:
     return command_line is None or str(spec_path) in command_line
 
 
+def pid_alive(pid: int | None) -> bool:
+    """True when a process ``pid`` exists and has not ended (a zombie has ended)."""
+    if not pid or pid <= 0:
+        return False
+    if sys.platform == "win32":
+        return _windows_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive, whatever it is
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False  # no /proc (macOS): os.kill already said it exists
+    # "pid (command) state ...": the command may hold spaces and parentheses.
+    return stat[stat.rfind(")") + 2:][:1] == "Z"
+
+
 def _command_line(pid: int) -> str | None:
     proc = Path(f"/proc/{pid}/cmdline")
     try:

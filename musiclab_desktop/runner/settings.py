@@ -41,6 +41,9 @@ class RunnerSettings:
     flush_metric_points: int = 2_000
     # record_progress (a database write) at most this often per run.
     progress_interval_ms: int = 1_000
+    # How often the manager refreshes its runs' heartbeat and ends runs whose owner
+    # died (runner/reconcile.py: HEARTBEAT_S, RECONCILE_S).
+    watch_interval_ms: int = 5_000
 
     @classmethod
     def from_environment(cls) -> RunnerSettings:

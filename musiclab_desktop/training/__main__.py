@@ -25,6 +25,7 @@ from musiclab_desktop.training.errors import (
 from musiclab_desktop.training.events import EventChannel
 from musiclab_desktop.training.manifest import read_manifest
 from musiclab_desktop.training.model_source import resolve_model_dir
+from musiclab_desktop.training.owner_watch import GuardedStream, OwnerWatch
 from musiclab_desktop.training.report import Reporter
 from musiclab_desktop.training.terminal import Terminal
 
@@ -35,14 +36,20 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     # Training never downloads (see model_source): no library call may wait on the network.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    reporter = Reporter(Terminal(), EventChannel.take_over_stdout())
+    channel = EventChannel.take_over_stdout()
     cancel = CancelFlag()
     cancel.install()
+    watch = OwnerWatch(channel, cancel)
+    # Everything that prints (us, tqdm, libraries) goes through stderr: guarded, so the
+    # death of the process reading it stops the run cleanly instead of killing it.
+    sys.stderr = sys.stdout = GuardedStream(sys.stderr, watch)  # type: ignore[assignment]
+    watch.start()
+    reporter = Reporter(Terminal(), channel)
     if len(args) != 1:
         reporter.error(USAGE, "config")
         return protocol.EXIT_FAILED
     try:
-        return run(Path(args[0]), reporter, cancel)
+        return run(Path(args[0]), reporter, cancel, watch)
     except WorkerError as error:
         reporter.error(error.message, error.kind)
     except KeyboardInterrupt:  # a second Ctrl+C: stop now, without a checkpoint
@@ -59,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     return protocol.EXIT_FAILED
 
 
-def run(spec_path: Path, reporter: Reporter, cancel: CancelFlag) -> int:
+def run(spec_path: Path, reporter: Reporter, cancel: CancelFlag,
+        watch: OwnerWatch | None = None) -> int:
     spec = _load_spec(spec_path)
+    if watch is not None:
+        watch.set_run_folder(Path(spec.output_dir))
     try:
         config = TrainingConfig.from_dict(spec.config)
     except ValidationError as error:

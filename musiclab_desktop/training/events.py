@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from musiclab_desktop.core import protocol
@@ -20,6 +21,8 @@ class EventChannel:
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream: BinaryIO | None = stream
+        # Called when the reader is gone (see owner_watch.py); it may redirect() us.
+        self.on_broken_pipe: Callable[[], None] | None = None
 
     @classmethod
     def take_over_stdout(cls) -> EventChannel:
@@ -35,13 +38,25 @@ class EventChannel:
         if self._stream is None:
             return
         data.setdefault("time", time.time())
+        line = protocol.encode_event(event_type, **data)
+        stream = self._stream
         try:
-            self._stream.write(protocol.encode_event(event_type, **data))
-            self._stream.flush()
+            stream.write(line)
+            stream.flush()
         except BrokenPipeError:
-            # The reader is gone (the app closed): train on and keep the terminal,
-            # rather than die halfway through writing a checkpoint.
-            self._stream = None
+            # The reader is gone (its owner died): never die of it halfway through a
+            # checkpoint. The owner watch sends the events to a file from now on.
+            if self.on_broken_pipe is not None:
+                self.on_broken_pipe()
+            if self._stream is stream:
+                self._stream = None  # nowhere else to write
+            else:
+                self.emit(event_type, **data)
+
+    def redirect(self, stream: BinaryIO) -> None:
+        """Write events to ``stream`` from now on (the owner-gone file). The old pipe
+        stays open: another thread may be writing to it at this very moment."""
+        self._stream = stream
 
     def close(self) -> None:
         if self._stream is not None:

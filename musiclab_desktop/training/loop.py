@@ -78,7 +78,7 @@ class TrainingLoop:
         frame_rate: int,
         reporter: Reporter,
         cancel: CancelFlag,
-        checkpoint: Callable[[int, float], Path],
+        checkpoint: Callable[[int, float], Path | None],
     ) -> None:
         self.step = step
         self.builder = builder

@@ -75,10 +75,21 @@ class Reporter:
         )
         self._emit(protocol.COMPLETED, adapter_dir=adapter_dir, final_loss=final_loss, steps=steps)
 
-    def cancelled(self, step: int, checkpoint_dir: str | None) -> None:
+    def cancelled(self, step: int, checkpoint_dir: str | None, *, reason: str | None = None,
+                  message: str | None = None) -> None:
+        """``reason``: why it stopped when nobody asked ("owner_gone"); ``message``: what
+        could not be kept (a save given up on a full disk)."""
         where = f"; checkpoint saved to {checkpoint_dir}" if checkpoint_dir else ""
         self.terminal.warning(f"Training cancelled after step {step}{where}.")
-        self._emit(protocol.CANCELLED, step=step, checkpoint_dir=checkpoint_dir)
+        if message:
+            self.terminal.warning(message)
+        extra = {key: value for key, value in (("reason", reason), ("message", message))
+                 if value}
+        self._emit(protocol.CANCELLED, step=step, checkpoint_dir=checkpoint_dir, **extra)
+
+    def disk_full(self, message: str, path: str, retry_s: float) -> None:
+        self.terminal.warning(message)
+        self._emit(protocol.DISK_FULL, message=message, path=path, retry_s=retry_s)
 
     def error(self, message: str, kind: str) -> None:
         self.terminal.error(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 from pathlib import Path
@@ -18,11 +19,40 @@ TRAINER_STATE_FILE = "trainer_state.pt"
 
 
 def save_adapter(model: Any, target: Path, info: dict[str, Any]) -> Path:
-    """peft ``save_pretrained`` plus a JSON of what produced the adapter."""
+    """peft ``save_pretrained`` plus a JSON of what produced the adapter, written last.
+
+    The JSON marks a complete adapter: it appears (atomically) only once the weights
+    are on disk, so a save cut short by a kill or a full disk is never taken for a
+    finished one (see core/run_folder.py, which recovers runs whose owner died).
+    """
     target.mkdir(parents=True, exist_ok=True)
+    info_file = target / protocol.ADAPTER_INFO_FILE
+    info_file.unlink(missing_ok=True)  # a save tried again rewrites the weights first
     model.save_pretrained(str(target))
-    (target / protocol.ADAPTER_INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
+    _sync_files(target)
+    _write_atomically(info_file, json.dumps(info, indent=2).encode("utf-8"))
     return target
+
+
+def _sync_files(folder: Path) -> None:
+    # The weights must be on disk before the marker that says they are.
+    for path in folder.iterdir():
+        if path.is_file():
+            with path.open("rb+") as handle:
+                os.fsync(handle.fileno())
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def save_checkpoint(
@@ -33,8 +63,8 @@ def save_checkpoint(
     training_state: dict[str, Any],
 ) -> Path:
     """Adapter plus optimizer, schedule and RNG state in checkpoints/step-NNNNNN."""
-    root = output_dir / protocol.CHECKPOINTS_DIR
-    target = root / f"step-{step:06d}"
+    target = checkpoint_path(output_dir, step)
+    root = target.parent
     save_adapter(model, target, {**info, "steps": step})
     state = {
         **training_state,
@@ -48,6 +78,19 @@ def save_checkpoint(
     torch.save(state, target / TRAINER_STATE_FILE)
     _prune(root)
     return target
+
+
+def checkpoint_path(output_dir: Path, step: int) -> Path:
+    return output_dir / protocol.CHECKPOINTS_DIR / f"step-{step:06d}"
+
+
+def latest_checkpoint(output_dir: Path) -> Path | None:
+    """The newest complete checkpoint (its adapter JSON written last), if any."""
+    root = output_dir / protocol.CHECKPOINTS_DIR
+    complete = [path for path in root.glob("step-*")
+                if (path / TRAINER_STATE_FILE).is_file()
+                and (path / protocol.ADAPTER_INFO_FILE).is_file()]
+    return max(complete, default=None)
 
 
 def _prune(root: Path) -> None:

@@ -17,6 +17,7 @@ from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.training.batching import BatchBuilder
 from musiclab_desktop.training.cancel import CancelFlag
 from musiclab_desktop.training.codes_cache import CACHE_DIR, EncodedClip, encode_clips
+from musiclab_desktop.training.disk_room import save_with_room
 from musiclab_desktop.training.errors import ConfigError, DataError
 from musiclab_desktop.training.hardware import (
     Precision,
@@ -34,7 +35,12 @@ from musiclab_desktop.training.model_loading import (
 )
 from musiclab_desktop.training.report import Reporter
 from musiclab_desktop.training.sampling import generate_sample, sample_file_name, write_wav
-from musiclab_desktop.training.saving import save_adapter, save_checkpoint
+from musiclab_desktop.training.saving import (
+    checkpoint_path,
+    latest_checkpoint,
+    save_adapter,
+    save_checkpoint,
+)
 from musiclab_desktop.training.schedule import make_optimizer, make_scheduler, warmup_steps
 from musiclab_desktop.training.segments import count_segments
 from musiclab_desktop.training.step import TrainStep, set_train_mode
@@ -63,10 +69,14 @@ def train(
     info = _adapter_info(spec, config, model_dir, loaded, clips)
     model, step = _trainable(loaded, config, precision, device, train_clips, segment_frames)
 
-    def checkpoint(at_step: int, epoch: float) -> Path:
+    def checkpoint(at_step: int, epoch: float) -> Path | None:
         state = {**step.state_dict(), "epoch": epoch}
-        path = save_checkpoint(model, output_dir, at_step, info, state)
-        reporter.info(f"checkpoint saved: {path}")
+        path = save_with_room(
+            lambda: save_checkpoint(model, output_dir, at_step, info, state),
+            "checkpoint", checkpoint_path(output_dir, at_step), reporter, cancel,
+        )
+        if path is not None:
+            reporter.info(f"checkpoint saved: {path}")
         return path
 
     loop = TrainingLoop(
@@ -84,16 +94,31 @@ def train(
     reporter.phase("training", f"Training for {loop.plan.total_steps} steps")
     result = loop.run()
     if result.cancelled:
-        reporter.cancelled(result.steps, str(result.checkpoint_dir))
+        kept = result.checkpoint_dir or latest_checkpoint(output_dir)
+        reporter.cancelled(result.steps, str(kept) if kept else None, reason=cancel.reason)
         return protocol.EXIT_CANCELLED
 
-    reporter.phase("saving", f"Saving the adapter to {output_dir / protocol.ADAPTER_DIR}")
+    target = output_dir / protocol.ADAPTER_DIR
+    reporter.phase("saving", f"Saving the adapter to {target}")
     info.update(steps=result.steps, final_loss=result.final_loss)
-    adapter_dir = save_adapter(model, output_dir / protocol.ADAPTER_DIR, info)
+    adapter_dir = save_with_room(lambda: save_adapter(model, target, info), "adapter", target,
+                                 reporter, cancel)
+    if adapter_dir is None:  # cancelled while the disk was full
+        _report_unsaved(reporter, result.steps, output_dir, cancel)
+        return protocol.EXIT_CANCELLED
     _write_samples(model, loaded, config, output_dir, precision, reporter, cancel)
     reporter.phase("done", "Training finished")
     reporter.completed(str(adapter_dir), result.final_loss, result.steps)
     return protocol.EXIT_OK
+
+
+def _report_unsaved(reporter: Reporter, steps: int, output_dir: Path, cancel: CancelFlag) -> None:
+    kept = latest_checkpoint(output_dir)
+    message = ("The adapter was not saved: the disk was still full when the run was "
+               "cancelled. " + (f"The last checkpoint is kept: {kept}." if kept else
+                                "No checkpoint is kept (checkpoints were off)."))
+    reporter.cancelled(steps, str(kept) if kept else None, reason=cancel.reason,
+                       message=message)
 
 
 def _encode(

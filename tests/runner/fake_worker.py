@@ -151,10 +151,113 @@ def stray_stdout(spec: dict) -> int:
     return 0
 
 
+def write_finished_adapter(spec: dict, final_loss: float = 0.5, steps: int = 2) -> Path:
+    """An adapter as the real worker leaves it: weights first, musiclab_adapter.json last."""
+    adapter = Path(spec["output_dir"]) / "adapter"
+    adapter.mkdir(exist_ok=True)
+    (adapter / "adapter_model.safetensors").write_bytes(b"weights" * 100)
+    info = {"run_id": spec["run_id"], "final_loss": final_loss, "steps": steps}
+    (adapter / "musiclab_adapter.json").write_text(json.dumps(info))
+    return adapter
+
+
+def saved_then_wait(spec: dict) -> int:
+    """The adapter is fully saved; then it lingers (as if sampling) until killed."""
+    train(2)
+    write_finished_adapter(spec)
+    say(b"==> sampling\n")
+    (Path(spec["output_dir"]) / "ready").touch()
+    while True:
+        time.sleep(0.05)
+
+
+def disk_full_wait(spec: dict) -> int:
+    """Says the disk is full at the end of training, then waits for a ``room`` file."""
+    train(2)
+    folder = Path(spec["output_dir"])
+    message = (f"The disk is full: the adapter cannot be saved to {folder / 'adapter'}. "
+               "The trained weights are kept in memory and saved as soon as there is room.")
+    say(f"warning: {message}\n".encode())
+    event("disk_full", message=message, path=str(folder / "adapter"), retry_s=0.05)
+    (folder / "waiting_for_room").touch()
+    while not (folder / "room").exists():
+        time.sleep(0.05)
+    return complete(spec, steps=1)
+
+
+def disk_full_cancelled(spec: dict) -> int:
+    """Waits for room until SIGTERM, then says what it could not keep, as the worker does."""
+    folder = Path(spec["output_dir"])
+
+    def stop(_signum: int, _frame: object) -> None:
+        event("cancelled", step=2, checkpoint_dir=None,
+              message="The adapter was not saved: the disk was still full when the run was "
+                      "cancelled. No checkpoint is kept (checkpoints were off).")
+        sys.exit(3)
+
+    signal.signal(signal.SIGTERM, stop)
+    train(2)
+    event("disk_full", message="The disk is full.", path=str(folder / "adapter"), retry_s=1)
+    (folder / "ready").touch()
+    while True:
+        time.sleep(0.05)
+
+
+def _watched(spec: dict) -> tuple:
+    """The real worker's owner watch, channel and guarded stderr (no torch needed)."""
+    from musiclab_desktop.training.cancel import CancelFlag
+    from musiclab_desktop.training.events import EventChannel
+    from musiclab_desktop.training.owner_watch import GuardedStream, OwnerWatch
+
+    channel = EventChannel.take_over_stdout()
+    cancel = CancelFlag()
+    cancel.install()
+    watch = OwnerWatch(channel, cancel)
+    sys.stderr = sys.stdout = GuardedStream(sys.stderr, watch)
+    watch.set_run_folder(Path(spec["output_dir"]))
+    watch.start()
+    return channel, cancel
+
+
+def watched(spec: dict) -> int:
+    """Trains until cancelled or its owner dies, then stops as the real worker does."""
+    channel, cancel = _watched(spec)
+    step = 0
+    while not cancel.requested:
+        step += 1
+        print(f"step {step}", file=sys.stderr, flush=True)
+        channel.emit("metric", step=step, total_steps=1000, epoch=0.0,
+                     values={"loss": 1.0 / step})
+        if step == 2:
+            (Path(spec["output_dir"]) / "ready").touch()
+        time.sleep(0.05)
+    print("stopping after this step", file=sys.stderr, flush=True)
+    channel.emit("cancelled", step=step, checkpoint_dir=None, reason=cancel.reason)
+    return 3
+
+
+def watched_saving(spec: dict) -> int:
+    """Saves its adapter slowly: its owner dies meanwhile; it finishes the save."""
+    channel, cancel = _watched(spec)
+    channel.emit("metric", step=1, total_steps=1, epoch=1.0, values={"loss": 0.5})
+    adapter = Path(spec["output_dir"]) / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_model.safetensors").write_bytes(b"half of the weights")
+    print("==> saving", file=sys.stderr, flush=True)
+    (Path(spec["output_dir"]) / "ready").touch()
+    while not cancel.requested:
+        time.sleep(0.05)
+    write_finished_adapter(spec, final_loss=0.5, steps=1)
+    print("adapter saved", file=sys.stderr, flush=True)
+    channel.emit("completed", adapter_dir=str(adapter), final_loss=0.5, steps=1)
+    return 0
+
+
 MODES = {name: globals()[name] for name in (
     "complete", "polite", "stubborn", "no_result", "traceback_crash", "out_of_memory",
     "host_oom_crash", "missing_torch", "flood", "metric_flood", "stray_stdout",
-    "wait_forever",
+    "wait_forever", "saved_then_wait", "disk_full_wait", "disk_full_cancelled", "watched",
+    "watched_saving",
 )}
 
 

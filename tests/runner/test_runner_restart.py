@@ -33,6 +33,9 @@ def test_restart_marks_runs_of_gone_processes_interrupted(harness: Harness) -> N
     reused = harness.new_run("pid reused by another program")
     library.runs.mark_running(reused.id, os.getpid())
     pending = harness.new_run("queued")
+    gone_owner = _dead_pid()
+    library.runs.claim(pending.id, gone_owner)  # queued in a process that died
+    starting = harness.new_run("being started by another process")  # not claimed yet
     alive = harness.new_run("trained by another process")
     worker = subprocess.Popen([sys.executable, str(FAKE_WORKER), "wait_forever",
                                str(Path(alive.output_dir, "run.json"))],
@@ -43,12 +46,15 @@ def test_restart_marks_runs_of_gone_processes_interrupted(harness: Harness) -> N
         interrupted = manager.reconcile_on_startup()
         assert sorted(run.id for run in interrupted) == [dead.id, reused.id, pending.id]
         assert library.runs.get(alive.id).status == RunStatus.RUNNING
+        assert library.runs.get(starting.id).status == RunStatus.PENDING
     finally:
         worker.kill()
         worker.wait()
     assert library.runs.get(dead.id).error == INTERRUPTED_RUNNING
     assert library.runs.get(reused.id).error == INTERRUPTED_RUNNING
-    assert library.runs.get(pending.id).error == INTERRUPTED_PENDING
+    assert library.runs.get(pending.id).error == (
+        f"interrupted: the process that owned this run (pid {gone_owner}) ended before the "
+        "run started")
     assert library.telemetry.read_log(dead.id) == b"step 1\rstep 2\r"
     assert library.telemetry.series(dead.id, "loss").values == [2.0]
 
