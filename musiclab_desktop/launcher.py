@@ -10,11 +10,11 @@ from musiclab_desktop import cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = cli.build_parser()
-    args = parser.parse_args(argv)
-    if args.group is not None:
-        return cli.run_command(args)
+    # cli.main parses (usage errors as text or JSON) and handles a closed stdout.
+    return cli.main(argv, without_command=_open_window)
+
+
+def _open_window(argv: list[str]) -> int:
     if importlib.util.find_spec("musiclab_desktop.app") is None:
         print("The desktop window is not part of this build yet; use a command "
               "(musiclab --help).", file=sys.stderr)
