@@ -70,7 +70,8 @@ def first_paint(executable: Path, data: Path, config: Path) -> tuple[float, floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="See the module docstring for what is timed.")
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "musiclab")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--build", action="store_true", help="run packaging/build.sh first")

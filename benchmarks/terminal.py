@@ -4,9 +4,24 @@ Run offscreen from the repository root:
 
     QT_QPA_PLATFORM=offscreen python benchmarks/terminal.py [--megabytes 2] [--history-megabytes 10]
 
-Live ingest feeds 4 KiB chunks, one per event-loop turn (as QProcess output arrives),
-into a shown TerminalView that paints as it goes, and times until the last byte is
-shown. Raw pyte is a plain pyte.Screen (LNM on) with a ByteStream fed the same chunks.
+Three kinds of data, each generated here:
+
+- tqdm-style: one progress bar redrawn with ``\r``, a plain log line now and then;
+- nested colour bars: an outer and an inner tqdm bar in 24-bit colour, every inner
+  redraw a newline then a cursor-up, with coloured log lines written through them
+  (tests/ui/terminal/nested_bars.py, the log the fidelity tests compare with tmux);
+- plain lines: a logger's lines, no escape sequences.
+
+What is timed:
+
+- live ingest: 4 KiB chunks fed one per event-loop turn (as QProcess output arrives)
+  into a shown TerminalView that paints as it goes, from the first chunk until the last
+  byte is shown and painted (catching up, not the resync that skips a backlog). Raw
+  pyte is a plain pyte.Screen (LNM on) with a ByteStream fed the same chunks;
+- history: ``load_history()`` of the whole log into a shown view: "last screen shown"
+  is until the first paint after the call, "scrollback filled" until historyFilled
+  (the background rebuild of the scrollback is complete).
+
 A stall is the longest gap between ticks of a 5 ms probe timer, less the 5 ms.
 """
 
@@ -22,6 +37,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui" / "terminal"))
 
 import pyte
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
@@ -29,6 +45,8 @@ from PySide6.QtWidgets import QApplication
 from pyte import modes
 
 from musiclab_desktop.ui.terminal import TerminalView
+
+from nested_bars import nested_bars_log
 
 CHUNK = 4096
 PROBE_MS = 5
@@ -54,6 +72,14 @@ def tqdm_style(size: int) -> bytes:
         parts.append(line)
         total += len(line) + 2
     return "".join(parts).encode()
+
+
+def data_sets(size: int) -> list[tuple[str, bytes]]:
+    return [
+        ("tqdm-style", tqdm_style(size)),
+        ("nested colour", nested_bars_log(size)),
+        ("plain lines", plain_lines(size)),
+    ]
 
 
 def plain_lines(size: int) -> bytes:
@@ -189,7 +215,8 @@ def history_load(app: QApplication, data: bytes, probe: StallProbe) -> tuple[flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], epilog="See the module docstring for what is timed.")
     parser.add_argument("--megabytes", type=float, default=2.0, help="live ingest size")
     parser.add_argument("--history-megabytes", type=float, default=10.0, help="stored log size")
     arguments = parser.parse_args()
@@ -197,19 +224,19 @@ def main() -> None:
     probe = StallProbe()
     size = int(arguments.megabytes * 1e6)
     print(f"platform {app.platformName()}, widget {WIDTH}x{HEIGHT} px, chunks of {CHUNK} bytes")
-    for name, data in (("tqdm-style", tqdm_style(size)), ("plain lines", plain_lines(size))):
+    for name, data in data_sets(size):
         rate, stall, frames, (columns, lines) = live_ingest(app, data, probe)
         raw = raw_pyte_rate(data, columns, lines)
         print(
-            f"live {name:12s} {len(data) / 1e6:5.1f} MB: widget {rate:6.2f} MB/s "
+            f"live {name:13s} {len(data) / 1e6:5.1f} MB: widget {rate:6.2f} MB/s "
             f"({frames} frames painted), raw pyte {raw:5.2f} MB/s, ratio {rate / raw:5.0%}, "
             f"worst stall {stall:5.1f} ms   [{columns}x{lines}]"
         )
     history = int(arguments.history_megabytes * 1e6)
-    for name, data in (("tqdm-style", tqdm_style(history)), ("plain lines", plain_lines(history))):
+    for name, data in data_sets(history):
         shown, filled, stall = history_load(app, data, probe)
         print(
-            f"history {name:12s} {len(data) / 1e6:5.1f} MB: last screen shown {shown:6.1f} ms, "
+            f"history {name:13s} {len(data) / 1e6:5.1f} MB: last screen shown {shown:6.1f} ms, "
             f"scrollback filled {filled:7.1f} ms, worst stall {stall:5.1f} ms"
         )
 

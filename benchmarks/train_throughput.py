@@ -10,6 +10,14 @@ each, the worker/bare ratio, and peak memory (GPU: allocator peak; CPU: peak RSS
 
 ``musicgen-small`` builds facebook/musicgen-small's architecture with random weights
 (nothing is downloaded). Prints figures only: nothing here asserts a speed.
+
+What is timed: per loop, ``--steps`` optimiser steps after ``--warmup`` untimed ones,
+from the first timed step to a device synchronise after the last. A step is building
+the batch from the in-memory codes and captions (tokenising included), forward,
+backward, gradient clipping, the optimiser step (and, in the worker, its scheduler).
+Model building, loading and LoRA set-up are not timed; nothing is read from disk or
+saved while timing. Audio seconds are the segment frames trained (50 a second) times
+the batch size; ``--rounds`` alternates the two loops and the best round counts.
 """
 
 from __future__ import annotations
@@ -274,7 +282,8 @@ def release(device: torch.device) -> None:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="See the module docstring for what is timed.")
     parser.add_argument("--shape", choices=sorted(DEFAULTS), default="tiny")
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--seconds", type=float, help="segment length in seconds")

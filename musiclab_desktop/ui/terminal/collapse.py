@@ -27,9 +27,49 @@ from .emulator import ONE_CELL_TEXT
 _PLAIN_ASCII_LINE = re.compile(rb"[\x20-\x7e\r]*")
 _TOKEN = re.compile(rb"\x1b\[([0-9;:?]*)([\x40-\x7e])|\x1b")
 _KEPT_FROM_DROPPED = re.compile(rb"\x1b\[[0-9;:]*m|\x1b\[\?25[hl]")
-_SETS_INSERT_MODE = re.compile(rb"\x1b\[[0-9;]*h")
+_SETS_INSERT_MODE = re.compile(rb"(?:\x1b\[|\xc2\x9b)[0-9;]*h")  # 7-bit or 8-bit CSI
 _ERASE_PARAMS = {b"": 0, b"0": 0, b"1": 1, b"2": 2}
 _OPAQUE = -1
+
+
+_UP_THEN_DOWN = re.compile(rb"\x1b\[1?A\n")
+# Any escape sequence but colours and cursor visibility, or a C1 control (U+0080-U+009F,
+# e.g. an 8-bit CSI): it might move the cursor up.
+_MAY_MOVE_UP = re.compile(rb"\x1b(?!\[[0-9;:]*m|\[\?25[hl])|\xc2[\x80-\x9f]")
+_SETS_MARGINS = re.compile(rb"(?:\x1b\[|\xc2\x9b)[0-9;]*r")  # 7-bit or 8-bit CSI
+
+
+def may_set_margins(data: bytes) -> bool:
+    """Whether a piece might set a scroll region (DECSTBM)."""
+    return _SETS_MARGINS.search(data) is not None
+
+
+def cancel_up_then_down(data: bytes) -> bytes:
+    """Each cursor-up then linefeed that is sure to return to its row, as a carriage return.
+
+    Nested tqdm bars redraw an inner bar as ``\\n\\r<bar>\\x1b[A``, so consecutive
+    redraws hold ``\\x1b[A\\n``: up a row and straight back (LNM: to column 0). That is a
+    carriage return whenever the cursor is not on the top row, which holds when a linefeed
+    came earlier with nothing between that could move the cursor up (text only wraps
+    down). The redraws then share one row and collapse_rewrites drops the covered ones.
+    The caller makes sure no scroll region is set: a region's top margin stops the
+    cursor-up.
+    """
+    if b"A\n" not in data:
+        return data
+    parts: list[bytes] = []
+    done = 0
+    for match in _UP_THEN_DOWN.finditer(data):
+        newline = data.rfind(b"\n", 0, match.start())
+        if newline == -1 or _MAY_MOVE_UP.search(data, newline, match.start()):
+            continue
+        parts.append(data[done : match.start()])
+        parts.append(b"\r")
+        done = match.end()
+    if not parts:
+        return data
+    parts.append(data[done:])
+    return b"".join(parts)
 
 
 def may_set_insert_mode(data: bytes) -> bool:

@@ -9,6 +9,15 @@ cache of it, rebuilt tail first whenever that is cheaper than catching up:
 - a background replay (the backfill) rebuilds the full scrollback from further back in
   small steps and takes over once it has caught up with the log.
 
+Where the backfill starts is a guess from counting newlines, and output that moves the
+cursor up (nested progress bars write a newline and a cursor-up on every redraw) scrolls
+far less than it has newlines. So the backfill checks its own result: a replay that
+started at byte ``s`` shows exactly what a replay from byte 0 shows once it has scrolled
+a screen height past its first scroll (rows from before ``s`` have all left the screen
+by then, and the cursor's row agrees from the first scroll on). A backfill that has not
+scrolled the scrollback plus two screens starts again from further back, from byte 0 at
+worst, so the history is exact for a log of any size.
+
 Lines are numbered absolutely: scrollback line ``i`` is line ``first_line + i``, screen
 row ``y`` is line ``screen_line + y``; the numbers survive old lines leaving the deque.
 """
@@ -30,7 +39,8 @@ _TAIL_MIN_ROWS = 100
 _TAIL_MAX_BYTES = 128 * 1024  # ...from at most this many bytes
 _TAIL_GROWTH = 4
 _TAIL_BUDGET_S = 0.025  # growing the tail stops here: the backfill corrects the rest
-_BACKFILL_MARGIN = 1.1  # lines to replay beyond the scrollback: cursor-up eats a few
+_BACKFILL_MARGIN = 1.1  # newlines to replay beyond those needed: cursor-up eats a few
+_BACKFILL_GROWTH = 1.25  # a restart replays this much more than the density measured asks
 _RESYNC_MIN_BYTES = 1_000_000
 
 
@@ -110,10 +120,23 @@ class TerminalDocument:
         end = len(self.log)
         tail = self._replay_tail(end)
         self._replace_active(tail)
-        wanted = int((self.scrollback + self._lines) * _BACKFILL_MARGIN) + 1
+        # The first newlines only move the cursor down an empty screen: no scroll.
+        wanted = int(self._exact_after_scrolls() * _BACKFILL_MARGIN) + self._lines
         full_start = tail_start(self.log, end, wanted, None)
-        self.backfill = self._new_replay(full_start) if full_start < tail.start else None
-        self._backfill_gap = end - full_start
+        if full_start >= tail.start and not self._is_exact(tail):
+            full_start = self._earlier_start(tail)
+        self._start_backfill(full_start, end, before=tail.start)
+
+    def _exact_after_scrolls(self) -> int:
+        """Scrolls after which a replay's scrollback is what a replay from byte 0 holds."""
+        return self.scrollback + 2 * self._lines
+
+    def _is_exact(self, replay: Replay) -> bool:
+        return replay.start == 0 or replay.screen.pushed_total >= self._exact_after_scrolls()
+
+    def _start_backfill(self, start: int, end: int, before: int) -> None:
+        self.backfill = self._new_replay(start) if start < before else None
+        self._backfill_gap = end - start
 
     def _replay_tail(self, end: int) -> Replay:
         """Replay a tail long enough that every visible row was written after its cut.
@@ -181,9 +204,26 @@ class TerminalDocument:
             return False
         if backfill.run(self.log, budget):
             return False
+        if not self._is_exact(backfill):
+            self._start_backfill(self._earlier_start(backfill), backfill.offset, backfill.start)
+            return False
         self.backfill = None
         self._replace_active(backfill)
         return True
+
+    def _earlier_start(self, short: Replay) -> int:
+        """Where to replay from when ``short`` did not scroll enough: at least twice as far.
+
+        The bytes per scroll that ``short`` measured say how far back is enough.
+        """
+        span = short.offset - short.start
+        scrolls = short.screen.pushed_total
+        wanted = self._exact_after_scrolls() + self._lines
+        estimate = span * wanted / scrolls * _BACKFILL_GROWTH if scrolls else 0.0
+        start = short.offset - max(2 * span, int(estimate))
+        if start <= 0:
+            return 0
+        return self.log.rfind(b"\n", 0, start) + 1  # after a newline: the cursor at column 0
 
     def flush(self) -> bool:
         """Everything now: live bytes and the backfill (for search, copy and save).
@@ -191,8 +231,7 @@ class TerminalDocument:
         Returns whether the backfill took over the view.
         """
         took_over = False
-        if self.backfill is not None:
-            self.backfill.run(self.log, None)
+        while self.backfill is not None:  # a restart from further back goes round again
             took_over = self.backfill_step(None)
         self.active.run(self.log, None)
         return took_over
@@ -247,7 +286,7 @@ class TerminalDocument:
         if row >= screen.lines:
             return EMPTY_LINE
         cached = self._row_cache.get(row)
-        if cached is None:
+        if cached is None or row in screen.dirty:  # changed since take_changes() looked
             cells = screen.buffer.get(row)
             cached = style_line(cells, screen.columns) if cells else EMPTY_LINE
             self._row_cache[row] = cached

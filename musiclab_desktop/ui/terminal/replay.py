@@ -2,7 +2,8 @@
 
 Qt-free. The raw log is the truth; a Replay is a screen built from ``log[start:offset]``.
 Each piece is cut where no escape sequence or character is split, has its colon-form
-SGR rewritten and its invisible carriage-return redraws dropped (cheap, C-speed mostly),
+SGR rewritten, its up-and-back-down redraws (nested bars) turned into carriage returns and
+its invisible carriage-return redraws dropped (cheap, C-speed mostly),
 then goes to pyte (the slow part) in small slices so a time budget holds.
 """
 
@@ -13,7 +14,12 @@ from collections.abc import Callable
 
 from pyte import modes as mo
 
-from .collapse import collapse_rewrites, may_set_insert_mode
+from .collapse import (
+    cancel_up_then_down,
+    collapse_rewrites,
+    may_set_insert_mode,
+    may_set_margins,
+)
 from .emulator import TerminalScreen, TerminalStream
 from .escapes import line_cut, normalise_sgr, safe_end
 
@@ -100,6 +106,8 @@ class Replay:
         piece = normalise_sgr(piece)
         if mo.IRM in self.screen.mode or may_set_insert_mode(piece):
             return piece
+        if self.screen.margins is None and not may_set_margins(piece):
+            piece = cancel_up_then_down(piece)
         return collapse_rewrites(piece, self.screen.columns)
 
     def _learn_rate(self, taken: int, elapsed: float) -> None:

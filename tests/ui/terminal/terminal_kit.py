@@ -8,6 +8,7 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.ui.terminal import TerminalView
+from musiclab_desktop.ui.terminal.emulator import TerminalScreen, TerminalStream
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "terminal"
 
@@ -20,6 +21,24 @@ def settle(qtbot: QtBot, view: TerminalView, timeout: int = 5000) -> None:
     """Wait until every byte fed is shown, through the view's own timers."""
     qtbot.waitUntil(lambda: not view.is_busy(), timeout=timeout)
     qtbot.wait(50)  # and one more frame
+
+
+def render(
+    data: bytes, columns: int = 20, lines: int = 6, scrollback: int = 1000
+) -> TerminalScreen:
+    screen = TerminalScreen(columns, lines, scrollback)
+    TerminalStream(screen).feed(data)
+    return screen
+
+
+def cell_state(screen: TerminalScreen) -> tuple:
+    """Everything visible: every cell with its attributes, history, cursor."""
+    rows = tuple(
+        tuple(screen.buffer[y][x] for x in range(screen.columns)) for y in range(screen.lines)
+    )
+    history = tuple(tuple(line[x] for x in range(screen.columns)) for line in screen.history)
+    cursor = screen.cursor
+    return rows, history, (cursor.x, cursor.y, cursor.attrs, cursor.hidden)
 
 
 def numbered_lines(count: int, prefix: str = "line") -> bytes:

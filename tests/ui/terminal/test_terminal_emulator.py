@@ -9,17 +9,11 @@ from pyte.screens import wcwidth
 
 from musiclab_desktop.ui.terminal.collapse import collapse_rewrites
 from musiclab_desktop.ui.terminal.document import TerminalDocument
-from musiclab_desktop.ui.terminal.emulator import ONE_CELL_TEXT, TerminalScreen, TerminalStream
+from musiclab_desktop.ui.terminal.emulator import ONE_CELL_TEXT, TerminalScreen
 from musiclab_desktop.ui.terminal.escapes import normalise_sgr, safe_end, tail_start
 from musiclab_desktop.ui.terminal.replay import Replay
 
-
-def render(
-    data: bytes, columns: int = 20, lines: int = 6, scrollback: int = 1000
-) -> TerminalScreen:
-    screen = TerminalScreen(columns, lines, scrollback)
-    TerminalStream(screen).feed(data)
-    return screen
+from terminal_kit import cell_state, render
 
 
 def text_rows(screen: TerminalScreen) -> list[str]:
@@ -27,16 +21,6 @@ def text_rows(screen: TerminalScreen) -> list[str]:
         "".join(screen.buffer[y][x].data for x in range(screen.columns)).rstrip()
         for y in range(screen.lines)
     ]
-
-
-def cell_state(screen: TerminalScreen) -> tuple:
-    """Everything visible: every cell with its attributes, history, cursor."""
-    rows = tuple(
-        tuple(screen.buffer[y][x] for x in range(screen.columns)) for y in range(screen.lines)
-    )
-    history = tuple(tuple(line[x] for x in range(screen.columns)) for line in screen.history)
-    cursor = screen.cursor
-    return rows, history, (cursor.x, cursor.y, cursor.attrs, cursor.hidden)
 
 
 def test_bare_linefeed_starts_a_new_line_at_column_zero() -> None:
@@ -233,3 +217,14 @@ def test_document_fed_in_random_chunks_matches_a_plain_replay(seed: int) -> None
         offset += size
     document.flush()
     assert document.screen_lines() == expected
+
+
+def test_document_reads_rows_changed_since_the_painter_last_looked() -> None:
+    document = TerminalDocument(20, 3, 100)
+    document.append(b"one\ntwo")
+    document.pump(None)
+    assert document.screen_lines() == ["one", "two", ""]
+    document.append(b"\rTWO\nthree\nfour")  # no take_changes() between: rows are cached
+    document.pump(None)
+    assert document.screen_lines() == ["TWO", "three", "four"]
+    assert document.plain_text() == "one\nTWO\nthree\nfour\n"
