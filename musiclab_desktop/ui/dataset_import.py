@@ -7,6 +7,7 @@ thread and relayed to the GUI by a queued signal.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -17,6 +18,8 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.services.datasets import ImportReport
 from musiclab_desktop.ui.formatting import plural
 from musiclab_desktop.ui.prompts import Prompts
+
+_log = logging.getLogger(__name__)
 
 
 class _ImportJob(QObject):
@@ -42,6 +45,11 @@ class _ImportJob(QObject):
             self.failed.emit(str(exc))
         except OSError as exc:
             self.failed.emit(f"Cannot read {self._folder}: {exc.strerror or exc}.")
+        except Exception as exc:  # the job must always end with a signal
+            # Without one the modal progress dialog would stay open and every later import
+            # would be refused as "already running"; say what happened instead.
+            _log.exception("Importing %s failed", self._folder)
+            self.failed.emit(f"Importing {self._folder} failed: {type(exc).__name__}: {exc}.")
         else:
             self.succeeded.emit(report)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.services.datasets import ImportReport
 from musiclab_desktop.ui.dataset_import import DatasetImporter, ask_and_import, imported_message
@@ -43,9 +44,8 @@ class DatasetPicker(QComboBox):
         if self._allow_none:
             self.addItem("No dataset (link one later)", None)
         for dataset in self._library.datasets.list():
-            self.addItem(icon("datasets"),
-                         f"{dataset.name}  ({plural(dataset.usable_count, 'usable clip')})",
-                         dataset.id)
+            clips = plural(dataset.usable_count, "usable clip")
+            self.addItem(icon("datasets"), f"{printable(dataset.name)}  ({clips})", dataset.id)
         self.insertSeparator(self.count())
         self.addItem(icon("folder-plus"), "Import folder…", _IMPORT)
         self.blockSignals(False)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from musiclab_desktop import __version__
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.runner.interpreter import training_interpreter
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.library = library
         self.prompts = prompts or Prompts()
+        self._reverting_selection = False
         self.state = WindowState(settings or default_settings(), str(library.root))
         self.controller = ExperimentsController(library, self)
         self.actions = ExperimentActions(self.controller, self.prompts, self)
@@ -190,7 +192,7 @@ class MainWindow(QMainWindow):
         self.run_manager.storageProblem.connect(self._on_storage_problem)
         panel = self.list_panel
         panel.currentExperimentChanged.connect(self._on_current_changed)
-        panel.archiveRequested.connect(self.actions.archive)
+        panel.archiveRequested.connect(self.archive)
         panel.unarchiveRequested.connect(self.actions.unarchive)
         panel.newRequested.connect(self.new_experiment)
         panel.searchChanged.connect(self.controller.set_search)
@@ -230,7 +232,7 @@ class MainWindow(QMainWindow):
             self.list_panel.search_edit.clear()
             self.list_panel.apply_search()
             self.list_panel.select_experiment(record.id)
-        show_toast(self, f"Created “{record.name}”")
+        show_toast(self, f"Created “{printable(record.name)}”")
         return record
 
     def open_datasets(self, dataset_id: int | None = None) -> None:
@@ -284,12 +286,38 @@ class MainWindow(QMainWindow):
     def select_experiment(self, experiment_id: int) -> bool:
         return self.list_panel.select_experiment(experiment_id)
 
+    def archive(self, record: ExperimentRecord) -> ExperimentRecord | None:
+        """Archive after settling a Config edit of it: archived, it is read-only."""
+        shown = self.detail.experiment()
+        if shown is not None and shown.id == record.id and (
+                not self.detail.config_tab.resolve_unsaved_changes()):
+            return None
+        return self.actions.archive(record)
+
     # --- reacting ------------------------------------------------------------
 
     def _on_current_changed(self, record: ExperimentRecord | None) -> None:
+        if self._reverting_selection:
+            return
+        shown = self.detail.experiment()
+        leaving = shown is not None and (record is None or record.id != shown.id)
+        if leaving and not self.detail.config_tab.resolve_unsaved_changes():
+            assert shown is not None
+            self._stay_on(shown)
+            return
         self.detail.set_experiment(record)
+        self.setWindowTitle(f"{printable(record.name)} — MusicLab" if record else "MusicLab")
         if record is not None:
             self.state.set_last_experiment(record.id)
+        self._sync()
+
+    def _stay_on(self, shown: ExperimentRecord) -> None:
+        """The person chose to keep editing: the list goes back to the edited experiment."""
+        self._reverting_selection = True
+        try:
+            self.list_panel.select_experiment(shown.id)
+        finally:
+            self._reverting_selection = False
         self._sync()
 
     def _on_show_archived(self, show: bool) -> None:
@@ -320,7 +348,8 @@ class MainWindow(QMainWindow):
         return "No experiments yet.\nCreate one with New (Ctrl+N)."
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._stop_training_before_close():
+        if not self.detail.config_tab.resolve_unsaved_changes() or (
+                not self._stop_training_before_close()):
             event.ignore()
             return
         self.state.save_window(self, self.splitter)

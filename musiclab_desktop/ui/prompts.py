@@ -16,6 +16,9 @@ from musiclab_desktop.core.errors import MusiclabError
 
 T = TypeVar("T")
 
+# Answers to "save the changes?": save them, throw them away, or stay and keep editing.
+SAVE, DISCARD, STAY = "save", "discard", "stay"
+
 
 def archive_confirmation(parent: QWidget | None, experiment_name: str) -> QMessageBox:
     """The archive question: names the experiment and says archiving is reversible."""
@@ -51,6 +54,20 @@ def close_while_training_question(parent: QWidget | None, active_runs: int) -> Q
     return box
 
 
+def unsaved_config_question(parent: QWidget | None, experiment_name: str) -> QMessageBox:
+    """Leaving a Config edit with changes: Save, Discard, or Cancel to stay (the default)."""
+    box = QMessageBox(parent)
+    box.setObjectName("unsavedConfigQuestion")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Unsaved changes")
+    box.setText(f"Save the changes to the settings of “{experiment_name}”?")
+    box.setInformativeText("Your edits are lost if you discard them.")
+    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                           | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
 class Prompts:
     """Modal questions and error messages, shown with standard dialogs."""
 
@@ -62,6 +79,17 @@ class Prompts:
             QMessageBox.ButtonRole.AcceptRole, QMessageBox.ButtonRole.YesRole,
             QMessageBox.ButtonRole.DestructiveRole,
         )
+
+    def save_discard_or_stay(self, parent: QWidget | None, box: QMessageBox) -> str:
+        """Show a Save / Discard / Cancel question; SAVE, DISCARD or STAY (Cancel, Esc)."""
+        box.exec()
+        clicked = box.clickedButton()
+        answer = box.standardButton(clicked) if clicked is not None else None
+        if answer == QMessageBox.StandardButton.Save:
+            return SAVE
+        if answer == QMessageBox.StandardButton.Discard:
+            return DISCARD
+        return STAY
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show a prepared dialog modally; True when the person accepted it."""

@@ -214,7 +214,8 @@ def scene_runs_live(library: Library, root: Path, size: QSize, out: Path) -> Pat
 def scene_runs_compare(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _runs_tab(library, root, size)
     page = window.runs_page
-    for run in page.model.runs()[:3]:
+    finished = sorted((run for run in page.model.runs() if run.is_terminal), key=lambda r: r.id)
+    for run in finished[:3]:
         page.model.set_checked(run.id, True)
     page.request_compare()
     _settle(12)

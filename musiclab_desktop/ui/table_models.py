@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import AdapterRecord, DatasetItemRecord, DatasetRecord
 from musiclab_desktop.ui.formatting import duration_text, local_datetime, loss_text
 from musiclab_desktop.ui.resources import coloured_pixmap
@@ -121,7 +122,7 @@ class ClipTableModel(RecordTableModel[DatasetItemRecord]):
 
 class AdapterTableModel(RecordTableModel[AdapterRecord]):
     columns = (
-        Column("Name", lambda a: a.name),
+        Column("Name", lambda a: printable(a.name)),
         Column("LoRA rank", lambda a: str(a.lora_r), numeric=True,
                tooltip=lambda a: f"r = {a.lora_r}, alpha = {a.lora_alpha}; "
                                  f"layers {a.lora_targets}"),

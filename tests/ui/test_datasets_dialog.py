@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
@@ -80,3 +81,45 @@ def test_clips_show_file_duration_caption_and_highlight_problems(
     assert model.index(bad, 0).data(Qt.ItemDataRole.BackgroundRole) == PROBLEM_BACKGROUND
     assert "metadata.csv" in model.index(bad, 3).data(Qt.ItemDataRole.ToolTipRole)
     assert "1 clip with problems" in dialog.dataset_summary.text()
+
+
+def _progress_dialogs(dialog: DatasetsDialog) -> list[QProgressDialog]:
+    return [child for child in dialog.findChildren(QProgressDialog)
+            if child.objectName() == "datasetImportProgress" and child.isVisible()]
+
+
+def test_a_failed_import_closes_its_progress_and_the_next_import_works(
+        library: Library, dialog: DatasetsDialog, prompts: FakePrompts, qtbot: QtBot,
+        make_clips: Callable[..., Path]) -> None:
+    bad = make_clips("bad", count=2)
+    (bad / "metadata.csv").write_bytes("file_name,text\ntone0.wav,café\n".encode("latin-1"))
+    prompts.folder = str(bad)
+    with qtbot.waitSignal(dialog.importer.failed, timeout=20_000):
+        dialog.import_button.click()
+    qtbot.waitUntil(lambda: not _progress_dialogs(dialog))
+    ((title, message),) = prompts.errors
+    assert title == "Import failed"
+    assert message == (f"{bad / 'metadata.csv'}, line 2: is not UTF-8 text; save the file "
+                       "as UTF-8.")
+    assert not dialog.importer.is_running()
+
+    prompts.folder = str(make_clips("good", count=2))
+    with qtbot.waitSignal(dialog.importer.finished, timeout=20_000):
+        dialog.import_button.click()
+    qtbot.waitUntil(lambda: not _progress_dialogs(dialog))
+    assert [d.name for d in library.datasets.list()] == ["good"]
+
+
+def test_an_unexpected_error_in_the_import_still_ends_it(
+        library: Library, dialog: DatasetsDialog, prompts: FakePrompts, qtbot: QtBot,
+        make_clips: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("file_name")
+
+    monkeypatch.setattr(library.datasets, "import_folder", broken)
+    prompts.folder = str(make_clips("any"))
+    with qtbot.waitSignal(dialog.importer.failed, timeout=20_000):
+        dialog.import_button.click()
+    qtbot.waitUntil(lambda: not _progress_dialogs(dialog))
+    assert "failed: KeyError" in prompts.errors[0][1]
+    assert not dialog.importer.is_running()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from musiclab_desktop.ui.main_window import MainWindow
-from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.prompts import DISCARD, Prompts
 from musiclab_desktop.ui.toast import toasts
 
 
@@ -14,6 +14,7 @@ class FakePrompts(Prompts):
 
     def __init__(self) -> None:
         self.confirm_answer = True
+        self.unsaved_answer = DISCARD  # SAVE, DISCARD or STAY
         self.folder: str | None = None
         self.text_answer: str | None = None
         self.questions: list[str] = []
@@ -23,6 +24,11 @@ class FakePrompts(Prompts):
         self.questions.append(f"{box.text()}\n{box.informativeText()}")
         box.deleteLater()
         return self.confirm_answer
+
+    def save_discard_or_stay(self, parent: QWidget | None, box: QMessageBox) -> str:
+        self.questions.append(f"{box.text()}\n{box.informativeText()}")
+        box.deleteLater()
+        return self.unsaved_answer
 
     def error(self, parent: QWidget | None, title: str, message: str) -> None:
         self.errors.append((title, message))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import AdapterRecord
 from musiclab_desktop.ui.empty_state import EmptyState
 from musiclab_desktop.ui.formatting import plural
@@ -102,8 +103,8 @@ class AdaptersTab(QWidget):
         folder = Path(adapter.path)
         if not folder.is_dir():
             self._prompts.error(self, "Adapter folder missing",
-                                f"The folder of adapter “{adapter.name}” ({folder}) no longer "
-                                "exists; it was moved or deleted outside MusicLab.")
+                                f"The folder of adapter “{printable(adapter.name)}” ({folder}) "
+                                "no longer exists; it was moved or deleted outside MusicLab.")
             return
         if not self.open_folder(folder):
             self._prompts.error(self, "Cannot open the folder",

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError, ValidationError
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.ui.config_form import ConfigForm
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
-from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.prompts import SAVE, STAY, Prompts, unsaved_config_question
 from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.toast import show_toast
 from musiclab_desktop.ui.widgets import error_label, heading_label, muted_label
@@ -25,6 +26,7 @@ from musiclab_desktop.ui.widgets import error_label, heading_label, muted_label
 FORM_MAX_WIDTH = 1240
 VIEW_HINT = "Runs use these settings unless you override them when starting a run."
 EDIT_HINT = "Editing. Saved changes apply to runs started afterwards; finished runs keep theirs."
+ARCHIVED_HINT = "This experiment is archived. Unarchive it to edit its settings."
 
 
 class ConfigTab(QWidget):
@@ -110,10 +112,11 @@ class ConfigTab(QWidget):
     # --- state ---------------------------------------------------------------
 
     def set_experiment(self, record: ExperimentRecord | None) -> None:
-        """Show ``record``'s stored config; a switch of experiment leaves edit mode."""
+        """Show ``record``'s stored config; a switch of experiment leaves edit mode, and so
+        does archiving (an archived experiment is read-only)."""
         same = record is not None and self._record is not None and record.id == self._record.id
         self._record = record
-        if same and self.is_editing():
+        if same and self.is_editing() and not self._read_only():
             return  # a refresh of the experiment must not wipe what is being typed
         self._show_mode(editing=False)
         if record is not None and self._form is not None:
@@ -122,8 +125,35 @@ class ConfigTab(QWidget):
     def is_editing(self) -> bool:
         return self._editing
 
+    def has_unsaved_changes(self) -> bool:
+        """Editing, with values that differ from the stored config."""
+        if not self._editing or self._record is None or self._form is None:
+            return False
+        return bool(self._form.changed_fields())
+
+    def resolve_unsaved_changes(self) -> bool:
+        """Before the edited experiment goes out of view: ask Save, Discard or Stay.
+
+        True when the window may move on (saved, discarded, or nothing to lose);
+        False to stay, the edits kept, also when saving was refused.
+        """
+        if not self.has_unsaved_changes():
+            return True
+        assert self._record is not None
+        answer = self._prompts.save_discard_or_stay(
+            self, unsaved_config_question(self, printable(self._record.name)))
+        if answer == STAY:
+            return False
+        if answer == SAVE:
+            return self.save()
+        self.cancel()
+        return True
+
+    def _read_only(self) -> bool:
+        return self._record is None or self._record.archived
+
     def start_edit(self) -> None:
-        if self._record is not None:
+        if not self._read_only():
             self._show_mode(editing=True)
             self.form.setFocus()
 
@@ -160,11 +190,14 @@ class ConfigTab(QWidget):
             # While editing, what differs from the stored config is marked, with a reset.
             stored = self._record.config if editing and self._record is not None else None
             self.form.set_baseline(stored, "saved value")
+        archived = self._record is not None and self._record.archived
         self.edit_button.setVisible(not editing)
-        self.edit_button.setEnabled(self._record is not None)
+        self.edit_button.setEnabled(not self._read_only())
+        self.edit_button.setToolTip("Unarchive the experiment to edit its settings" if archived
+                                    else "Change this experiment's training settings")
         self.cancel_button.setVisible(editing)
         self.save_button.setVisible(editing)
-        self.hint.setText(EDIT_HINT if editing else VIEW_HINT)
+        self.hint.setText(EDIT_HINT if editing else ARCHIVED_HINT if archived else VIEW_HINT)
         self._show_error("")
         self._sync_save()
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError
 from musiclab_desktop.core.models import ExperimentStatus
 from musiclab_desktop.core.records import DatasetRecord, ExperimentRecord
@@ -167,6 +168,17 @@ class DatasetCard(Card):
         layout.addWidget(self.link_button, 0, Qt.AlignmentFlag.AlignHCenter)
         return box
 
+    def set_read_only(self, read_only: bool) -> None:
+        """An archived experiment's dataset can be viewed, not changed."""
+        for button in (self.link_button, self.change_button):
+            button.setEnabled(not read_only)
+        self.link_button.setToolTip(
+            "Unarchive the experiment to link a dataset" if read_only
+            else "Choose the clips this experiment trains on")
+        self.change_button.setToolTip(
+            "Unarchive the experiment to link another dataset" if read_only
+            else "Link another dataset to this experiment")
+
     def show_dataset(self, dataset: DatasetRecord | None, missing_text: str = "") -> None:
         linked = dataset is not None or bool(missing_text)
         self.empty.setVisible(not linked)
@@ -177,11 +189,15 @@ class DatasetCard(Card):
             self.name.setText("")
             self.summary.setText(missing_text)
             return
-        self.name.setText(dataset.name)
+        self.name.setText(printable(dataset.name))
         self.summary.setText(
             f"{plural(dataset.usable_count, 'usable clip')} of {dataset.clip_count:,}  ·  "
             f"{duration_text(dataset.total_duration)} of audio\n{dataset.folder}"
         )
+
+
+def best_run_text(name: str | None) -> str:
+    return printable(name) if name else "the best run"
 
 
 class OverviewTab(QScrollArea):
@@ -258,7 +274,7 @@ class OverviewTab(QScrollArea):
         self.status_card.show_values("", _STATUS_TEXT.get(record.status, ""))
         if record.best_loss is not None:
             self.best_card.show_values(loss_text(record.best_loss),
-                                       f"loss of {record.best_run_name or 'the best run'}")
+                                       f"loss of {best_run_text(record.best_run_name)}")
         else:
             self.best_card.show_values("—", "No completed run yet")
         self.runs_card.show_values(f"{record.run_count:,}",
@@ -268,6 +284,7 @@ class OverviewTab(QScrollArea):
                                       f"Created {local_datetime(record.created_at)}")
         missing = str(dataset_error) if dataset_error else ""
         self.dataset_card.show_dataset(dataset, missing)
+        self.dataset_card.set_read_only(record.archived)
         self.description.setText(record.description or "No description.")
         self.description.setForegroundRole(
             QPalette.ColorRole.WindowText if record.description

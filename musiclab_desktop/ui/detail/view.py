@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError
 from musiclab_desktop.core.records import DatasetRecord, ExperimentRecord
 from musiclab_desktop.ui.detail.adapters_tab import AdaptersTab
@@ -130,7 +131,8 @@ class DetailView(QWidget):
             return
         from musiclab_desktop.ui.detail.link_dataset_dialog import LinkDatasetDialog
 
-        dialog = LinkDatasetDialog(self._controller.library, self._prompts, record.name,
+        dialog = LinkDatasetDialog(self._controller.library, self._prompts,
+                                   printable(record.name),
                                    record.dataset_id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.dataset_id() is not None:
             self.link_dataset(dialog.dataset_id())
@@ -143,16 +145,16 @@ class DetailView(QWidget):
             self, "Cannot link the dataset",
             lambda: self._controller.link_dataset(record.id, dataset_id))
         if updated is not None:
-            show_toast(self, f"Linked dataset “{updated.dataset_name}”"
+            show_toast(self, f"Linked dataset “{printable(updated.dataset_name)}”"
                        if updated.dataset_name else "Dataset unlinked")
         return updated
 
     # --- internals -----------------------------------------------------------
 
     def _show_header(self, record: ExperimentRecord) -> None:
-        self.title.setText(record.name)
+        self.title.setText(printable(record.name))
         self.badge.set_status(record.status)
-        dataset = record.dataset_name or "no dataset"
+        dataset = printable(record.dataset_name) if record.dataset_name else "no dataset"
         self.subtitle.setText(f"{plural(record.run_count, 'run')}  ·  {dataset}")
 
     def _show_overview(self, record: ExperimentRecord) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.ui.formatting import loss_text, relative_time
 from musiclab_desktop.ui.status_badge import badge_colour, badge_label
@@ -31,7 +32,7 @@ def muted_colour() -> Any:
 
 
 def subtitle(record: ExperimentRecord) -> str:
-    dataset = record.dataset_name or "No dataset"
+    dataset = printable(record.dataset_name) if record.dataset_name else "No dataset"
     if record.best_loss is None:
         return dataset
     return f"{dataset}  ·  best loss {loss_text(record.best_loss)}"
@@ -60,11 +61,11 @@ class ExperimentListModel(QAbstractListModel):
     def _role_value(record: ExperimentRecord, role: int) -> Any:
         match role:
             case Qt.ItemDataRole.DisplayRole:
-                return record.name
+                return printable(record.name)
             case Qt.ItemDataRole.ToolTipRole:
-                return record.description or record.name
+                return record.description or printable(record.name)
             case Qt.ItemDataRole.AccessibleTextRole:
-                return f"{record.name}, {badge_label(record.status)}, {subtitle(record)}"
+                return f"{printable(record.name)}, {badge_label(record.status)}, {subtitle(record)}"
             case Qt.ItemDataRole.ForegroundRole:
                 # Archived rows read as set aside: the palette's muted text colour.
                 return muted_colour() if record.archived else None

@@ -6,7 +6,6 @@ runs page decides what to show and forwards the runner's points.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.core.folder_names import slug
 from musiclab_desktop.ui.metrics.controls import ChartControls
 from musiclab_desktop.ui.metrics.curve import RunCurve, ViewGeometry
 from musiclab_desktop.ui.metrics.export import write_metrics_csv
@@ -44,9 +44,9 @@ from musiclab_desktop.ui.metrics.view import ChartView
 
 MAX_COMPARED_RUNS = 5
 DEFAULT_METRIC = "loss"
-# The specification asks for a refresh every 3-5 s at most; 2 s leaves margin while
-# keeping redraws rare.
-DEFAULT_REFRESH_MS = 2000
+# The specification asks for a live redraw every 3-5 s: the lower bound keeps the curve
+# fresh while redraws stay rare.
+DEFAULT_REFRESH_MS = 3000
 NO_METRICS_TEXT = "No metrics recorded for this run"
 NO_METRICS_COMPARED_TEXT = "No metrics recorded for these runs"
 WAITING_TEXT = "Waiting for the first metrics…"
@@ -268,6 +268,10 @@ class MetricsChart(QWidget):
 
     def refresh_timer_active(self) -> bool:
         return self._refresh_timer.isActive()
+
+    def refresh_interval_ms(self) -> int:
+        """How often a live chart redraws, in milliseconds."""
+        return self._refresh_timer.interval()
 
     def is_following(self) -> bool:
         return self._follow
@@ -563,8 +567,8 @@ class MetricsChart(QWidget):
 
     def _default_file_name(self, suffix: str) -> str:
         names = "-vs-".join(run.run_name for run in self._runs) or "metrics"
-        stem = f"{names}-{self._metric or 'chart'}"
-        return re.sub(r"[^\w.-]+", "_", stem) + suffix
+        # Cut to a name every file system accepts, however long the run names are.
+        return slug(f"{names}-{self._metric or 'chart'}", "metrics", length=120) + suffix
 
     def _ask_export_png(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

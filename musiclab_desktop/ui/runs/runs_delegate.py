@@ -9,7 +9,7 @@ stays light; a click inside a button's rectangle emits ``actionTriggered``.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Signal
-from PySide6.QtGui import QMouseEvent, QPainter
+from PySide6.QtGui import QFont, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -25,9 +25,16 @@ from musiclab_desktop.ui.status_badge import badge_colour, badge_label, badge_si
 
 Index = QModelIndex | QPersistentModelIndex
 
+ACTION_WIDTH = 86
+ROW_HEIGHT = 30  # every row: the table never sizes rows to their contents
 CANCEL = "cancel"
 DELETE = "delete"
 _LABELS = {CANCEL: "Cancel", DELETE: "Delete"}
+
+
+def status_column_width(font: QFont) -> int:
+    """Wide enough for the widest status badge."""
+    return badge_size("CANCELLED", font).width() + 16
 
 
 def row_action(status: str) -> str:
@@ -50,10 +57,10 @@ class RunsDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         hint = super().sizeHint(option, index)
         if index.column() == Column.ACTIONS:
-            return QSize(86, max(hint.height(), 30))
+            return QSize(ACTION_WIDTH, max(hint.height(), ROW_HEIGHT))
         if index.column() == Column.STATUS:
-            return QSize(badge_size("CANCELLED", option.font).width() + 16, hint.height())
-        return QSize(hint.width(), max(hint.height(), 30))
+            return QSize(status_column_width(option.font), hint.height())
+        return QSize(hint.width(), max(hint.height(), ROW_HEIGHT))
 
     def button_rect(self, cell: QRect) -> QRect:
         return cell.adjusted(6, 4, -6, -4)

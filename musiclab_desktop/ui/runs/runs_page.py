@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from musiclab_desktop.core.config import merge_override
+from musiclab_desktop.core.display import printable
+from musiclab_desktop.core.errors import MusiclabError, NotFoundError
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord, RunRecord
 from musiclab_desktop.core.services.telemetry import MetricArrays
@@ -43,13 +45,23 @@ from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.runs.config_comparison import ConfigComparisonView
 from musiclab_desktop.ui.runs.history_loader import HistoryLoader, RunHistory
 from musiclab_desktop.ui.runs.run_prompts import batch_delete_confirmation, delete_confirmation
-from musiclab_desktop.ui.runs.runs_delegate import CANCEL, DELETE, RunsDelegate
-from musiclab_desktop.ui.runs.runs_model import RUN_ID_ROLE, SORT_ROLE, Column, RunsTableModel
+from musiclab_desktop.ui.runs.runs_delegate import (
+    ACTION_WIDTH,
+    CANCEL,
+    DELETE,
+    ROW_HEIGHT,
+    RunsDelegate,
+    status_column_width,
+)
+from musiclab_desktop.ui.runs.runs_model import RUN_ID_ROLE, Column, RunsTableModel
 from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
 from musiclab_desktop.ui.terminal import TerminalPanel
 from musiclab_desktop.ui.toast import show_toast
 
 NO_RUN_SELECTED = "Select a run to view logs"
+COMPARE_CHECKED = "Compare Checked"
+DELETE_CHECKED = "Delete Checked"
+CELL_PADDING = 10
 NO_METRICS = "No metrics recorded for this run"
 TERMINAL_MIN_HEIGHT = 300
 CHART_MIN_HEIGHT = 280
@@ -83,10 +95,13 @@ class RunsPage(QWidget):
 
     def _build(self) -> None:
         self.start_button = self._button("Start run", "startRunButton", primary=True)
-        self.delete_selected_button = self._button("Delete Selected", "deleteSelectedButton")
-        self.compare_button = self._button("Compare", "compareButton")
+        # Batch actions act on the checked runs; the highlighted row only picks what the
+        # terminal and chart show. The labels say which.
+        self.delete_selected_button = self._button(DELETE_CHECKED, "deleteSelectedButton")
+        self.delete_selected_button.setToolTip("Delete the runs whose boxes are checked.")
+        self.compare_button = self._button(COMPARE_CHECKED, "compareButton")
         self.compare_button.setToolTip(
-            f"Overlay the metrics of the selected runs (up to {MAX_COMPARED_RUNS}).")
+            f"Overlay the metrics of the checked runs (two to {MAX_COMPARED_RUNS}).")
         self.summary = QLabel(self)
         self.summary.setObjectName("runsSummary")
         # The summary may be cut short on a narrow window; it must not set its width.
@@ -110,22 +125,29 @@ class RunsPage(QWidget):
     def _build_table(self) -> QTableView:
         table = QTableView(self)
         table.setObjectName("runsTable")
-        proxy = QSortFilterProxyModel(self)
-        proxy.setSourceModel(self.model)
-        proxy.setSortRole(SORT_ROLE)
-        table.setModel(proxy)
+        table.setModel(self.model)  # the model sorts itself: see RunsTableModel.sort
         self.delegate = RunsDelegate(table)
         table.setItemDelegate(self.delegate)
         table.setSortingEnabled(True)
         table.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.verticalHeader().hide()
+        # One highlighted row: it picks the run the terminal shows. Batch actions use
+        # the check boxes instead.
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setAlternatingRowColors(True)
+        # Fixed row heights and column widths: sizing to contents asks the delegate for
+        # every cell of every row (thousands of calls per experiment switch).
+        rows = table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(ROW_HEIGHT)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(28)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in column_widths(table.font()).items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(Column.CHECK, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         return table
 
     def _layout(self) -> None:
@@ -184,10 +206,16 @@ class RunsPage(QWidget):
         same = record is not None and self._experiment is not None and (
             record.id == self._experiment.id)
         self._experiment = record
+        # An archived experiment is read-only: this follows archive and unarchive of the
+        # experiment shown, not only a switch to another one.
+        self.start_button.setEnabled(record is not None and not record.archived)
+        self.start_button.setToolTip(
+            "Unarchive the experiment to start runs." if record is not None and record.archived
+            else "Train a LoRA adapter with this experiment's settings.")
         if same:
             return
+        self._leave_compare()
         self.model.set_runs(self._library.runs.list(record.id) if record else [])
-        self.start_button.setEnabled(record is not None and not record.archived)
         self._show_run(None)
         self._sync_buttons()
 
@@ -198,10 +226,7 @@ class RunsPage(QWidget):
         row = self.model.row_of(run_id)
         if row is None:
             return
-        proxy = self.table.model()
-        assert isinstance(proxy, QSortFilterProxyModel)
-        index = proxy.mapFromSource(self.model.index(row, Column.NAME))
-        self.table.selectRow(index.row())
+        self.table.selectRow(row)
 
     def selected_run_ids(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows(Column.NAME)
@@ -216,10 +241,18 @@ class RunsPage(QWidget):
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection
                               ) -> None:
         ids = self.selected_run_ids()
+        self._leave_compare()
+        self._show_run(ids[0] if ids else None)
+        self._sync_buttons()
+
+    def _leave_compare(self) -> None:
+        """Back to the one-run layout: no settings table, the terminal in view at the top."""
         self._compared = []
         self.comparison.hide()
-        self._show_run(ids[-1] if len(ids) == 1 else (ids[0] if ids else None))
-        self._sync_buttons()
+        self.detail_scroll.verticalScrollBar().setValue(0)
+
+    def is_comparing(self) -> bool:
+        return bool(self._compared)
 
     def _show_run(self, run_id: int | None) -> None:
         """Clear the terminal and chart, then load the run's stored history off the loop."""
@@ -248,7 +281,7 @@ class RunsPage(QWidget):
         self._loading = False
         self.terminal.set_loading(False)
         self.terminal.load_history(history.log + b"".join(self._pending_bytes), live=live)
-        metrics = _run_metrics(history.run_id, run.name if run else "",
+        metrics = _run_metrics(history.run_id, printable(run.name) if run else "",
                                run.status if run else "", history.metrics)
         self._show_metrics(metrics, live)
         if self._pending_points:
@@ -315,7 +348,7 @@ class RunsPage(QWidget):
         experiment = self._experiment
         if experiment is None:
             return None
-        if experiment.dataset_id is None:
+        if experiment.archived or experiment.dataset_id is None:
             # Core refuses with the sentence to show, and creates nothing.
             self._prompts.attempt(self, "Cannot start a run",
                                   lambda: self._library.runs.prepare_start(experiment.id))
@@ -363,9 +396,10 @@ class RunsPage(QWidget):
         run = self._record(run_id)
         if run is None or not run.is_terminal:
             return False
-        if not self._prompts.confirm(self, delete_confirmation(self, run.name)):
+        name = printable(run.name)
+        if not self._prompts.confirm(self, delete_confirmation(self, name)):
             return False
-        return self._delete([run_id], f"Run “{run.name}” deleted")
+        return self._delete([run_id], f"Run “{name}” deleted")
 
     def request_batch_delete(self) -> bool:
         ids = self.model.checked_ids()
@@ -376,26 +410,58 @@ class RunsPage(QWidget):
     def _delete(self, run_ids: list[int], message: str) -> bool:
         experiment = self._experiment
         assert experiment is not None
-        deleted = self._prompts.attempt(
-            self, "Cannot delete", lambda: self._library.runs.delete_many(experiment.id, run_ids))
-        if deleted is None:
+        try:
+            self._library.runs.delete_many(experiment.id, run_ids)
+        except NotFoundError:
+            # Something else (the CLI, another window) deleted some meanwhile: their rows
+            # just leave the table, which is what the person asked for.
+            gone = self._already_deleted(run_ids)
+            message = gone_message(self._names_of(gone), len(run_ids))
+            remaining = [run_id for run_id in run_ids if run_id not in gone]
+            if remaining and self._prompts.attempt(
+                    self, "Cannot delete",
+                    lambda: self._library.runs.delete_many(experiment.id, remaining)) is None:
+                self._forget_runs(gone)
+                return False
+        except MusiclabError as exc:
+            self._prompts.error(self, "Cannot delete", str(exc))
             return False
-        if self._shown_run in run_ids:
-            self._show_run(None)
-        self.model.remove_runs(set(run_ids))
+        self._forget_runs(set(run_ids))
         show_toast(self, message)
         self.runsChanged.emit(experiment.id)
         return True
 
+    def _already_deleted(self, run_ids: list[int]) -> set[int]:
+        """Those of ``run_ids`` that something else (the CLI, another window) deleted."""
+        experiment = self._experiment
+        assert experiment is not None
+        try:
+            present = {run.id for run in self._library.runs.list(experiment.id)}
+        except NotFoundError:
+            present = set()
+        return set(run_ids) - present
+
+    def _names_of(self, run_ids: set[int]) -> list[str]:
+        return [printable(run.name) for run in self.model.runs() if run.id in run_ids]
+
+    def _forget_runs(self, run_ids: set[int]) -> None:
+        if not run_ids:
+            return
+        if self._shown_run in run_ids:
+            self._show_run(None)
+        self._compared = [run_id for run_id in self._compared if run_id not in run_ids]
+        self.model.remove_runs(run_ids)
+
     def request_compare(self) -> bool:
-        ids = self.selected_run_ids() or self.model.checked_ids()
+        ids = self.model.checked_ids()
         if len(ids) > MAX_COMPARED_RUNS:
             self._prompts.error(self, "Too many runs to compare",
                                 f"Compare at most {MAX_COMPARED_RUNS} runs at once; "
-                                f"{len(ids)} are selected.")
+                                f"{len(ids)} are checked.")
             return False
         if len(ids) < 2:
-            self._prompts.error(self, "Compare runs", "Select two or more runs to compare.")
+            self._prompts.error(self, "Compare runs",
+                                "Check the boxes of two or more finished runs to compare them.")
             return False
         self._compare(ids)
         return True
@@ -404,31 +470,67 @@ class RunsPage(QWidget):
         runs = [run for run_id in run_ids if (run := self._record(run_id)) is not None]
         self._compared = [run.id for run in runs]
         self.chart.show_comparison([self._metrics_of(run) for run in runs])
-        assert self._experiment is not None
-        base = self._experiment.config
+        # What each run trained with, not the experiment's config of today.
+        configs = self._library.runs.effective_configs(run.id for run in runs)
         self.comparison.show_configs(
-            {run.name: merge_override(base, run.config_override).to_dict() for run in runs})
+            {printable(run.name): configs[run.id].to_dict() for run in runs
+             if run.id in configs})
         self.comparison.show()
         # The overlay and the settings table are what the user asked for: bring them in view.
-        QTimer.singleShot(0, lambda: self.detail_scroll.ensureWidgetVisible(self.comparison))
+        QTimer.singleShot(0, self._scroll_to_comparison)
+
+    def _scroll_to_comparison(self) -> None:
+        if self.comparison.isVisible():  # not when the user already moved on
+            self.detail_scroll.ensureWidgetVisible(self.comparison)
 
     def _metrics_of(self, run: RunRecord) -> RunMetrics:
         self._manager.flush(run.id)
-        return _run_metrics(run.id, run.name, run.status,
+        return _run_metrics(run.id, printable(run.name), run.status,
                             self._library.telemetry.all_series_arrays(run.id))
 
     def _sync_buttons(self) -> None:
         checked = len(self.model.checked_ids())
         self.delete_selected_button.setVisible(checked > 0)
         self.delete_selected_button.setText(
-            f"Delete Selected ({checked})" if checked else "Delete Selected")
-        selected = len(self.selected_run_ids())
-        self.compare_button.setEnabled(selected >= 2 or checked >= 2)
+            f"{DELETE_CHECKED} ({checked})" if checked else DELETE_CHECKED)
+        self.compare_button.setEnabled(checked >= 2)
+        self.compare_button.setText(
+            f"{COMPARE_CHECKED} ({checked})" if checked else COMPARE_CHECKED)
         runs = self.model.runs()
         active = sum(run.is_active for run in runs)
         self.summary.setText(
             "No runs yet: start one to train a LoRA adapter." if not runs
             else f"{len(runs)} run(s), {active} active" if active else f"{len(runs)} run(s)")
+
+
+def column_widths(font: QFont) -> dict[Column, int]:
+    """Starting widths that fit each column's widest usual text (the user may resize)."""
+    metrics = QFontMetrics(font)
+
+    def fit(*samples: str) -> int:
+        return max(metrics.horizontalAdvance(text) for text in samples) + 2 * CELL_PADDING
+
+    return {
+        Column.CHECK: 32,
+        Column.STATUS: status_column_width(font),
+        Column.STARTED: fit("Started", "2026-12-31 23:59"),
+        Column.DURATION: fit("Duration", "10:59:59"),
+        Column.PROGRESS: fit("Progress", "10000 / 10000  (100%)"),
+        Column.FINAL_LOSS: fit("Final loss", "10.0000"),
+        Column.ADAPTER: fit("Adapter", "#10000"),
+        Column.ACTIONS: ACTION_WIDTH,
+    }
+
+
+def gone_message(gone_names: list[str], asked: int) -> str:
+    """The toast after deleting ``asked`` runs of which some were already deleted elsewhere."""
+    gone = len(gone_names)
+    if gone == 1 and asked == 1:
+        return f"Run “{gone_names[0]}” was already deleted; removed it from the list"
+    if gone == asked:
+        return f"The {asked} runs were already deleted; removed them from the list"
+    others = "the other had" if gone == 1 else f"the other {gone} had"
+    return f"{asked - gone} of {asked} runs deleted; {others} already been deleted elsewhere"
 
 
 _STEP_MENTION = re.compile(r"\bstep (\d+)\b")

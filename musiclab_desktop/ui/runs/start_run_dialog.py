@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from musiclab_desktop.core.config import field_spec
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.ui.config_form import ConfigForm
 
@@ -27,7 +28,7 @@ class StartRunDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startRunDialog")
-        self.setWindowTitle(f"Start a run of “{experiment.name}”")
+        self.setWindowTitle(f"Start a run of “{printable(experiment.name)}”")
         self.resize(860, 720)
         self.name_edit = QLineEdit(default_name, self)
         self.name_edit.setObjectName("runNameEdit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
@@ -36,10 +36,8 @@ def reload(page: RunsPage, library: Library, experiment: ExperimentRecord) -> No
 
 
 def action_cell_centre(page: RunsPage, run_id: int) -> QPoint:
-    proxy = page.table.model()
-    assert isinstance(proxy, QSortFilterProxyModel)
-    source = page.model.index(page.model.row_of(run_id), Column.ACTIONS)
-    return page.table.visualRect(proxy.mapFromSource(source)).center()
+    index = page.model.index(page.model.row_of(run_id), Column.ACTIONS)
+    return page.table.visualRect(index).center()
 
 
 def click_action(qtbot: QtBot, page: RunsPage, run_id: int) -> None:
