@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +97,9 @@ def upgrade(engine: Engine, revision: str = "head", *, data_folder: Path | None 
     config = alembic_config()
     with engine.connect() as connection:
         if data_folder is not None and current is not None:
-            back_up(connection.connection.driver_connection, data_folder, current)
+            driver = connection.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)  # create_sqlite_engine's pysqlite
+            back_up(driver, data_folder, current)
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

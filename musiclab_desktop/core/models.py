@@ -28,28 +28,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from musiclab_desktop.core.status import ExperimentStatus, RunStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class ExperimentStatus:
-    DRAFT = "DRAFT"
-    RUNNING = "RUNNING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    ARCHIVED = "ARCHIVED"
-
-
-class RunStatus:
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-
-    ACTIVE = frozenset({PENDING, RUNNING})
-    TERMINAL = frozenset({COMPLETED, FAILED, CANCELLED})
 
 
 class Base(DeclarativeBase):
@@ -93,7 +76,7 @@ class Experiment(Base):
             "uq_experiments_active_name",
             "name",
             unique=True,
-            sqlite_where=text("status != 'ARCHIVED'"),
+            sqlite_where=text(f"status != '{ExperimentStatus.ARCHIVED}'"),
         ),
         Index("ix_experiments_status_updated", "status", "updated_at"),
         {"sqlite_autoincrement": True},

@@ -3,16 +3,21 @@
 The application writes a *run spec* (``run.json``) into the run folder and starts
 ``python -m musiclab_desktop.training run.json``. The worker writes everything a
 person should read to stderr (its fd 1 is redirected there too) and one JSON object
-per line to its *event channel* (the original stdout). Plain data only: the worker,
-the runner and the CLI all import this module.
+per line to its *event channel* (the original stdout): the event classes below, each
+with ``to_json`` and ``Event.from_json``. Plain data only: the worker, the runner and
+the CLI all import this module.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import MISSING, asdict, dataclass, fields
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, ClassVar, Self, TypeVar, get_args, get_origin, get_type_hints
 
 RUN_SPEC_FILE = "run.json"
 DATASET_FILE = "dataset.jsonl"
@@ -31,19 +36,27 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CANCELLED = 3
 
-# Kinds of `error` event.
-ERROR_KINDS = ("model_unavailable", "out_of_memory", "data", "config", "internal")
 
-# Kinds of event.
-METRIC = "metric"
-PHASE = "phase"
-EVAL = "eval"
-SAMPLE = "sample"
-COMPLETED = "completed"
-ERROR = "error"
-CANCELLED = "cancelled"
-DISK_FULL = "disk_full"
-EVENT_TYPES = (METRIC, PHASE, EVAL, SAMPLE, COMPLETED, ERROR, CANCELLED, DISK_FULL)
+class ErrorKind(StrEnum):
+    """Why a worker failed, as its ``error`` event says."""
+
+    MODEL_UNAVAILABLE = "model_unavailable"
+    OUT_OF_MEMORY = "out_of_memory"
+    DATA = "data"
+    CONFIG = "config"
+    INTERNAL = "internal"
+
+
+class Phase(StrEnum):
+    """What the worker is doing, in the order it does it."""
+
+    PREPARING_DATA = "preparing_data"
+    LOADING_MODEL = "loading_model"
+    ENCODING = "encoding"
+    TRAINING = "training"
+    SAVING = "saving"
+    SAMPLING = "sampling"
+    DONE = "done"
 
 
 @dataclass(frozen=True)
@@ -67,49 +80,266 @@ class RunSpec:
         return cls(**data)
 
 
-@dataclass(frozen=True)
+# --- events -------------------------------------------------------------------------
+#
+# One line of the event channel is ``{"type": NAME, field: value, ..., "time": T}``.
+# Every field is written; a reader takes a missing field that has a default as that
+# default, ignores fields it does not know, and treats a line that is not JSON, names
+# no known type, lacks a required field or holds a value of the wrong kind as no event
+# at all (the runner shows such a line in the terminal, so nothing is lost).
+
+E = TypeVar("E", bound="Event")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Event:
-    """One line of the event channel: a type plus its fields."""
+    """Base of every event; ``time`` (unix seconds) is stamped by the channel."""
 
-    type: str
-    data: dict[str, Any] = field(default_factory=dict)
+    type: ClassVar[str]
+    time: float | None = None
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
+    def to_json(self) -> str:
+        """The event as one JSON line, without the newline (NaN kept as a JSON extension)."""
+        payload: dict[str, Any] = {"type": self.type}
+        payload.update((f.name, getattr(self, f.name)) for f in fields(self) if f.name != "time")
+        payload["time"] = self.time
+        return json.dumps(payload)
+
+    @classmethod
+    def from_json(cls, line: bytes | str) -> Self | None:
+        """The event a line carries, or None for a line that is not one (never raises).
+
+        On a subclass, only that kind of event: ``MetricEvent.from_json(line)``.
+        """
+        if isinstance(line, bytes):
+            line = line.decode("utf-8", errors="replace")
+        line = line.strip()
+        if not line.startswith("{"):
+            return None
+        try:
+            payload = json.loads(line)
+        except ValueError:
+            return None
+        return cls.from_payload(payload) if isinstance(payload, dict) else None
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Self | None:
+        """The event of an already decoded JSON object, or None (never raises)."""
+        name = payload.get("type")
+        decoder = _DECODERS.get(name) if isinstance(name, str) else None
+        if decoder is None:
+            return None
+        event = decoder(payload)
+        return event if isinstance(event, cls) else None
 
 
-def encode_event(event_type: str, **data: Any) -> bytes:
-    """One event as a newline-terminated JSON line (NaN/Inf kept as JSON extensions)."""
-    if event_type not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {event_type!r}")
-    return (json.dumps({"type": event_type, **data}) + "\n").encode("utf-8")
+class _Malformed(ValueError):
+    """A field's value is not of its declared kind."""
 
 
-def parse_event(line: bytes | str) -> Event | None:
-    """The event a line carries, or None for a line that is not one (never raises)."""
-    if isinstance(line, bytes):
-        line = line.decode("utf-8", errors="replace")
-    line = line.strip()
-    if not line.startswith("{"):
-        return None
-    try:
-        payload = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(payload, dict) or payload.get("type") not in EVENT_TYPES:
-        return None
-    event_type = payload.pop("type")
-    return Event(event_type, payload)
+_Read = Callable[[Any], Any]
+_DECODERS: dict[str, Callable[[dict[str, Any]], Event | None]] = {}
 
 
-# Metric events carry: step (optimizer step, 1-based), total_steps, epoch (float),
-# time (unix seconds), and a ``values`` mapping of metric name -> float, e.g.
-# {"loss": 5.1, "learning_rate": 0.0002, "grad_norm": 1.3, "frames_per_s": 812.0,
-#  "audio_s_per_s": 16.2}. Eval events: step, values {"eval_loss": ...}.
-# Completed: adapter_dir, final_loss, steps. Error: message, kind (ERROR_KINDS).
-# Phase: phase (loading_model, preparing_data, encoding, training, saving, sampling,
-# done), message. Cancelled: step, checkpoint_dir, and optionally ``reason`` ("user",
-# or "owner_gone": the process that started the worker died) and ``message`` (what
-# was kept when a save could not finish). Disk_full: message (one sentence), path,
-# retry_s: a save found the disk full; the worker keeps the weights in memory and tries
-# again every retry_s seconds until there is room or the user cancels.
+def _read_int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _Malformed(value)
+
+
+def _read_float(value: Any) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise _Malformed(value)
+
+
+def _read_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise _Malformed(value)
+
+
+def _read_values(value: Any) -> dict[str, float | None]:
+    """Metric values by name; a value that is not a number is left out (None and NaN
+    both mean "not a number this step" and are kept)."""
+    if not isinstance(value, dict):
+        raise _Malformed(value)
+    return {str(name): None if number is None else float(number)
+            for name, number in value.items()
+            if number is None or isinstance(number, int | float)}
+
+
+def _reader(hint: Any) -> _Read:
+    """How to read a JSON value into a field annotated ``hint``."""
+    if hint in (int, float, str):
+        return {int: _read_int, float: _read_float, str: _read_str}[hint]
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        enum = hint
+
+        def read_enum(value: Any) -> StrEnum:
+            try:
+                return enum(value)
+            except ValueError:
+                raise _Malformed(value) from None
+        return read_enum
+    options = [arg for arg in get_args(hint) if arg is not type(None)]
+    if isinstance(hint, UnionType) and len(options) == 1:
+        inner = _reader(options[0])
+        return lambda value: None if value is None else inner(value)
+    if get_origin(hint) is dict:
+        return _read_values
+    raise TypeError(f"no reader for a field of type {hint!r}")
+
+
+def _event(cls: type[E]) -> type[E]:
+    """Register an event class under its type name, with a reader per field."""
+    hints = get_type_hints(cls)
+    readers = [(f.name, _reader(hints[f.name]),
+                f.default is MISSING and f.default_factory is MISSING) for f in fields(cls)]
+
+    def decode(payload: dict[str, Any]) -> Event | None:
+        values = {}
+        try:
+            for name, read, required in readers:
+                if name in payload:
+                    values[name] = read(payload[name])
+                elif required:
+                    return None
+        except _Malformed:
+            return None
+        return cls(**values)
+
+    _DECODERS[cls.type] = decode
+    return cls
+
+
+@_event
+@dataclass(frozen=True)
+class MetricEvent(Event):
+    """One optimizer step's training values, e.g. {"loss": 5.1, "learning_rate": 2e-4,
+    "grad_norm": 1.3, "frames_per_s": 812.0, "audio_s_per_s": 16.2}. Also the run's
+    progress: ``step`` (1-based) of ``total_steps`` (0: not known)."""
+
+    type: ClassVar[str] = "metric"
+    step: int
+    values: dict[str, float | None]
+    total_steps: int = 0
+    epoch: float | None = None
+
+
+@_event
+@dataclass(frozen=True)
+class EvalEvent(Event):
+    """Validation values at a step: {"eval_loss": ...}."""
+
+    type: ClassVar[str] = "eval"
+    step: int
+    values: dict[str, float | None]
+    epoch: float | None = None
+
+
+@_event
+@dataclass(frozen=True)
+class PhaseEvent(Event):
+    type: ClassVar[str] = "phase"
+    phase: Phase
+    message: str = ""
+
+
+@_event
+@dataclass(frozen=True)
+class SampleEvent(Event):
+    """A sample is ready: a WAV file generated from ``prompt`` with the new adapter."""
+
+    type: ClassVar[str] = "sample"
+    index: int
+    prompt: str
+    path: str
+    seconds: float
+
+
+@_event
+@dataclass(frozen=True)
+class CheckpointEvent(Event):
+    """A checkpoint of ``step`` is fully written to the folder ``path``."""
+
+    type: ClassVar[str] = "checkpoint"
+    step: int
+    path: str
+
+
+@_event
+@dataclass(frozen=True)
+class CompletedEvent(Event):
+    """Training is done and the adapter is saved in ``adapter_dir``."""
+
+    type: ClassVar[str] = "completed"
+    adapter_dir: str
+    final_loss: float | None = None
+    steps: int | None = None
+
+
+@_event
+@dataclass(frozen=True)
+class ErrorEvent(Event):
+    """The worker failed; ``message`` is one sentence a person can act on."""
+
+    type: ClassVar[str] = "error"
+    message: str
+    kind: ErrorKind = ErrorKind.INTERNAL
+
+
+@_event
+@dataclass(frozen=True)
+class CancelledEvent(Event):
+    """Training stopped after ``step``, keeping a checkpoint in ``checkpoint_dir`` if any.
+
+    ``reason``: why, when nobody asked ("owner_gone": the process that started the worker
+    died); ``message``: what could not be kept (an adapter never saved on a full disk).
+    """
+
+    type: ClassVar[str] = "cancelled"
+    step: int
+    checkpoint_dir: str | None = None
+    reason: str | None = None
+    message: str | None = None
+
+
+@_event
+@dataclass(frozen=True)
+class DiskFullEvent(Event):
+    """A save found the disk full: the worker keeps the weights in memory and tries
+    again every ``retry_s`` seconds until there is room or the user cancels."""
+
+    type: ClassVar[str] = "disk_full"
+    message: str
+    path: str
+    retry_s: float
+
+
+EVENT_TYPES = frozenset(_DECODERS)
+
+
+# --- the step mark ------------------------------------------------------------------
+#
+# The worker names the optimizer step a terminal line belongs to with step_mark(N);
+# a click on a point of the chart scrolls the terminal to the line of that step (or of
+# the last step marked before it) with STEP_MARK. The mark reads "step N", the words
+# earlier versions printed, so the logs they stored are found too.
+
+STEP_MARK = re.compile(r"\bstep (\d+)\b")
+
+
+def step_mark(step: int) -> str:
+    return f"step {step}"
+
+
+def step_mark_pattern(step: int) -> re.Pattern[str]:
+    """Matches the mark of ``step`` exactly (not "step 12" in "step 120")."""
+    return re.compile(rf"\b{re.escape(step_mark(step))}\b")
+
+
+def nearest_marked_step(text: str, step: int) -> int | None:
+    """The largest N <= ``step`` that ``text`` holds the mark of, if any."""
+    below = [n for match in STEP_MARK.finditer(text) if (n := int(match[1])) <= step]
+    return max(below) if below else None

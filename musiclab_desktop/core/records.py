@@ -11,17 +11,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from musiclab_desktop.core.models import (
     Adapter,
     Dataset,
     DatasetItem,
     Experiment,
-    ExperimentStatus,
     Run,
-    RunStatus,
 )
+from musiclab_desktop.core.status import ExperimentStatus, RunStatus
 
 
 def _jsonable(value: Any) -> Any:
@@ -30,6 +29,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
 def as_utc(moment: datetime | None) -> datetime | None:
     """SQLite keeps no time zone: every stored time is UTC, so say so on the way out."""
     if moment is not None and moment.tzinfo is None:
@@ -65,7 +70,7 @@ class ExperimentRecord(_Record):
     dataset_id: int | None
     dataset_name: str | None
     config: dict[str, Any]
-    status: str
+    status: ExperimentStatus
     best_run_id: int | None
     best_run_name: str | None
     best_loss: float | None
@@ -94,7 +99,7 @@ class ExperimentRecord(_Record):
             dataset_id=row.dataset_id,
             dataset_name=dataset_name,
             config=dict(row.config),
-            status=row.status,
+            status=ExperimentStatus(row.status),
             best_run_id=row.best_run_id,
             best_run_name=best_run_name,
             best_loss=row.best_loss,
@@ -112,7 +117,7 @@ class RunRecord(NamedTuple):
     id: int
     experiment_id: int
     name: str
-    status: str
+    status: RunStatus
     config_override: dict[str, Any] | None
     output_dir: str | None
     adapter_id: int | None
@@ -148,10 +153,10 @@ class RunRecord(NamedTuple):
          error, pid, current_step, total_steps, created, started, finished, owner_pid,
          heartbeat) = row
         return cls(
-            run_id, experiment_id, name, status,
+            run_id, experiment_id, name, RunStatus(status),
             json.loads(override) if override not in (None, "null") else None,
             output_dir, adapter_id, final_loss, error, pid, current_step or 0, total_steps,
-            _parse_time(created), _parse_time(started), _parse_time(finished),
+            as_utc(datetime.fromisoformat(created)), _parse_time(started), _parse_time(finished),
             owner_pid, _parse_time(heartbeat),
         )
 
@@ -161,7 +166,7 @@ class RunRecord(NamedTuple):
             id=row.id,
             experiment_id=row.experiment_id,
             name=row.name,
-            status=row.status,
+            status=RunStatus(row.status),
             config_override=dict(row.config_override) if row.config_override else None,
             output_dir=row.output_dir,
             adapter_id=row.adapter_id,

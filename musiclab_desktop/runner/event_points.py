@@ -5,35 +5,23 @@ from __future__ import annotations
 import math
 import time
 
-from musiclab_desktop.core.protocol import EVAL, METRIC, Event
+from musiclab_desktop.core.protocol import EvalEvent, Event, MetricEvent
 from musiclab_desktop.core.services.telemetry import MetricTuple
 
 
 def points_of(event: Event) -> list[MetricTuple]:
-    """One point per numeric value of a metric or eval event; others give none."""
-    if event.type not in (METRIC, EVAL):
+    """One point per value of a metric or eval event; others give none."""
+    if not isinstance(event, MetricEvent | EvalEvent):
         return []
-    step = event.get("step")
-    values = event.get("values")
-    if not isinstance(step, int) or not isinstance(values, dict):
-        return []
-    wall = event.get("time")
-    wall = float(wall) if isinstance(wall, int | float) else time.time()
-    return [
-        (step, str(name), _number(value), wall)
-        for name, value in values.items()
-        if isinstance(value, int | float) or value is None
-    ]
+    wall = event.time if event.time is not None else time.time()
+    return [(event.step, name, _number(value), wall) for name, value in event.values.items()]
 
 
 def _number(value: float | None) -> float:
     # None (JSON null) and NaN both mean "not a number this step": kept, as NaN.
-    return math.nan if value is None else float(value)
+    return math.nan if value is None else value
 
 
 def progress_of(event: Event) -> tuple[int, int] | None:
     """(step, total_steps) of a metric event; total 0 when the worker does not know."""
-    if event.type != METRIC or not isinstance(event.get("step"), int):
-        return None
-    total = event.get("total_steps")
-    return event.get("step"), total if isinstance(total, int) else 0
+    return (event.step, event.total_steps) if isinstance(event, MetricEvent) else None

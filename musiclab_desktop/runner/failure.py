@@ -12,8 +12,9 @@ import signal
 from collections import deque
 from pathlib import PurePath
 
-from musiclab_desktop.core.protocol import Event
-from musiclab_desktop.runner.interpreter import TRAINING_PACKAGES, missing_packages_message
+from musiclab_desktop.core.protocol import ErrorEvent, ErrorKind
+from musiclab_desktop.runner.interpreter import missing_packages_message
+from musiclab_desktop.runner.training_probe import TRAINING_PACKAGES
 
 OUT_OF_MEMORY_HINT = (
     "Lower the batch size (raise gradient accumulation to keep the effective batch), "
@@ -111,12 +112,12 @@ def describe_failure(
     *,
     exit_code: int,
     crashed: bool,
-    error_event: Event | None,
+    error_event: ErrorEvent | None,
     terminal: str,
     python: str,
 ) -> str:
     """The error stored on a FAILED run whose worker ended on its own (not cancelled)."""
-    reported = str(error_event.get("message") or "") if error_event is not None else ""
+    reported = error_event.message if error_event is not None else ""
     missing = _MISSING_PACKAGE.search(reported) or _MISSING_PACKAGE.search(terminal)
     if missing:
         return missing_packages_message(python, f"No module named '{missing[1]}'")
@@ -141,9 +142,9 @@ def _how_it_ended(exit_code: int, crashed: bool) -> str:
     return f"The training process exited with code {exit_code}"
 
 
-def _from_error_event(event: Event) -> str:
-    message = str(event.get("message") or "The training process reported an error.")
-    if event.get("kind") != "out_of_memory" and not _OOM_PATTERN.search(message):
+def _from_error_event(event: ErrorEvent) -> str:
+    message = event.message or "The training process reported an error."
+    if event.kind != ErrorKind.OUT_OF_MEMORY and not _OOM_PATTERN.search(message):
         return message
     if "memory" not in message.lower():
         message = f"Training ran out of memory: {message}"

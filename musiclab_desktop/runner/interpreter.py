@@ -15,18 +15,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from musiclab_desktop.core.errors import InvalidStateError
+from musiclab_desktop.runner import managed_env
+from musiclab_desktop.runner.install_location import (
+    is_frozen,
+    restore_library_path,
+    source_root,
+)
 from musiclab_desktop.runner.settings import RunnerSettings
+from musiclab_desktop.runner.training_probe import training_probe_command
 
 TRAINING_MODULE = "musiclab_desktop.training"
 TINY_MODEL_MODULE = "musiclab_desktop.training.tiny_model"
-TRAINING_PACKAGES = ("torch", "transformers", "peft")
 INSTALL_HINT = (
     "Install the training packages into it: pip install 'musiclab-desktop[train]' "
     "(install the torch build for your GPU first, see the README), or choose another "
     "training interpreter in the settings."
 )
-
-IMPORT_PROBE = f"import {', '.join(TRAINING_PACKAGES)}"
 
 WorkerCommand = Callable[[Path], list[str]]
 
@@ -38,9 +42,7 @@ def training_interpreter(settings: RunnerSettings | None = None) -> str:
     chosen = (settings.training_interpreter if settings else "").strip()
     if chosen:
         return chosen
-    from musiclab_desktop.runner import managed_env
-
-    if managed_env.is_frozen():
+    if is_frozen():
         # The frozen executable is no Python: it cannot run the worker itself.
         return managed_env.managed_python()
     return sys.executable
@@ -65,7 +67,7 @@ def check_training_interpreter(python: str, timeout_s: float = 120.0) -> str | N
     never from the GUI thread.
     """
     try:
-        result = subprocess.run([python, "-c", IMPORT_PROBE], capture_output=True, text=True,
+        result = subprocess.run(training_probe_command(python), capture_output=True, text=True,
                                 timeout=timeout_s, env=worker_environment())
     except FileNotFoundError:
         return f"The training interpreter {python} does not exist. {INSTALL_HINT}"
@@ -84,16 +86,8 @@ def probe_verdict(python: str, exit_code: int, stderr: str) -> str | None:
     return missing_packages_message(python, last_line)
 
 
-def source_root() -> Path | None:
-    """The checkout this package runs from, or None when it is installed normally."""
-    root = Path(__file__).resolve().parents[2]
-    return root if (root / "pyproject.toml").is_file() else None
-
-
 def worker_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     """The worker's environment: unbuffered, UTF-8, and able to import this package."""
-    from musiclab_desktop.runner.managed_env import restore_library_path
-
     env = dict(os.environ if base is None else base)
     restore_library_path(env)  # the frozen app's bundled libraries are not the worker's
     env["PYTHONUNBUFFERED"] = "1"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
 from musiclab_desktop.runner.interpreter import (
-    IMPORT_PROBE,
     INSTALL_HINT,
     probe_verdict,
     worker_environment,
 )
+from musiclab_desktop.runner.training_probe import training_probe_command
 
 
 class InterpreterCheck(QObject):
@@ -32,10 +32,11 @@ class InterpreterCheck(QObject):
         self._process.errorOccurred.connect(self._on_error)
 
     def start(self) -> None:
-        self._process.start(self.python, ["-c", IMPORT_PROBE])
+        program, *arguments = training_probe_command(self.python)
+        self._process.start(program, arguments)
 
     def _on_finished(self, exit_code: int, status: QProcess.ExitStatus) -> None:
-        stderr = self._process.readAllStandardError().data().decode(errors="replace")
+        stderr = bytes(self._process.readAllStandardError().data()).decode(errors="replace")
         crashed = status == QProcess.ExitStatus.CrashExit
         self.finished.emit(probe_verdict(self.python, 1 if crashed else exit_code, stderr) or "")
 

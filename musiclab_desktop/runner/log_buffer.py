@@ -20,10 +20,6 @@ class TelemetryBuffer:
         self.log_bytes = 0
         self._points: list[MetricTuple] = []
 
-    @property
-    def point_count(self) -> int:
-        return len(self._points)
-
     def add_log(self, data: bytes) -> None:
         if data:
             self._log.append(data)

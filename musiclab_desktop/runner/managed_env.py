@@ -12,7 +12,8 @@ own wheel (shipped inside the bundle) with the ``train`` extra:
 2. ``ENV/python -m pip install <torch build>`` — FIRST, because the ``train`` extra's
    plain ``torch`` requirement would otherwise resolve to PyPI's multi-GB CUDA build.
 3. ``ENV/python -m pip install <app wheel>[train]`` — torch is already satisfied.
-4. ``ENV/python -c "import torch, transformers, peft"`` — the runner's own probe.
+4. ``ENV/python -c "import torch, transformers, peft"`` — the runner's own probe
+   (:mod:`musiclab_desktop.runner.training_probe`).
 
 Re-running continues where a run stopped: the venv is kept, a step whose result is
 there is skipped, and pip skips what is installed. A marker file written last says
@@ -23,6 +24,7 @@ through QProcess in :mod:`musiclab_desktop.runner.managed_env_setup`.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shlex
@@ -36,14 +38,20 @@ from pathlib import Path
 from musiclab_desktop import __version__
 from musiclab_desktop.core.data_folder import resolve_data_dir
 from musiclab_desktop.core.errors import InvalidStateError
+from musiclab_desktop.runner.install_location import (
+    bundle_dir,
+    is_frozen,
+    restore_library_path,
+    source_root,
+)
 from musiclab_desktop.runner.torch_choice import TorchChoice
+from musiclab_desktop.runner.training_probe import training_probe_command
 
 ENV_FOLDER = "training-env"
 MARKER_NAME = "musiclab-env.json"
 MIN_PYTHON = (3, 11)
 BASE_PYTHON_ENV_VAR = "MUSICLAB_BASE_PYTHON"  # the Python that creates the venv
 APP_WHEEL_ENV_VAR = "MUSICLAB_APP_WHEEL"  # install this wheel instead of the bundled one
-TRAINING_IMPORT_PROBE = "import torch, transformers, peft"
 
 OFFLINE_MESSAGE = ("Could not reach the package index; connect to the internet or point "
                    "Settings at an existing Python that has torch, transformers and peft.")
@@ -74,16 +82,6 @@ _NO_ENSUREPIP_SIGNS = ("ensurepip is not available", "No module named ensurepip"
 
 
 # --- where things are -----------------------------------------------------------
-
-def is_frozen() -> bool:
-    """True in the PyInstaller bundle (the installer's app), False from source or pip."""
-    return bool(getattr(sys, "frozen", False))
-
-
-def bundle_dir() -> Path | None:
-    meipass = getattr(sys, "_MEIPASS", None)
-    return Path(meipass) if meipass else None
-
 
 def default_env_dir() -> Path:
     """``training-env`` in the data folder ($MUSICLAB_DATA_DIR or the platform's).
@@ -147,8 +145,6 @@ def app_requirement() -> str:
     wheel = Path(chosen) if chosen else bundled_wheel("musiclab_desktop")
     if wheel is not None:
         return f"{wheel}[train]"
-    from musiclab_desktop.runner.interpreter import source_root
-
     root = source_root()
     if root is not None:
         return f"{root}[train]"
@@ -171,18 +167,6 @@ def setup_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env.setdefault("PIP_NO_INPUT", "1")
     return env
-
-
-def restore_library_path(env: dict[str, str]) -> None:
-    """Undo the frozen app's library-path change for child processes (in place)."""
-    if not is_frozen():
-        return
-    for name in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "LIBPATH"):
-        original = env.pop(f"{name}_ORIG", None)
-        if original is not None:
-            env[name] = original
-        else:
-            env.pop(name, None)
 
 
 # --- the Python that creates the venv ----------------------------------------------
@@ -286,7 +270,7 @@ class SetupPlan:
             SetupStep("Install MusicLab's training packages",
                       [python, "-m", "pip", "install", self.app_requirement]),
             SetupStep("Check that torch, transformers and peft import",
-                      [python, "-c", TRAINING_IMPORT_PROBE]),
+                      training_probe_command(python)),
         ]
         return steps
 
@@ -361,7 +345,8 @@ def execute_process(argv: list[str], env: dict[str, str],
     """Run ``argv`` with stdout and stderr merged, streaming them to ``on_output``."""
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           stdin=subprocess.DEVNULL, env=env) as process:
-        assert process.stdout is not None
+        # Buffered by default (bufsize -1): read1 returns what is there, not a full block.
+        assert isinstance(process.stdout, io.BufferedReader)
         while chunk := process.stdout.read1(65536):
             on_output(chunk)
         return process.wait()

@@ -1,5 +1,5 @@
 """RunManager: starts training workers with QProcess, streams and stores what they say,
-and applies each run's outcome through the core services.
+and records each run's outcome through the core services (runner/outcome.py decides it).
 
 One manager per process (the GUI's or a CLI command's). Runs wait in a FIFO queue
 until one of ``max_concurrent_runs`` slots is free. Each worker has two channels:
@@ -10,17 +10,12 @@ Writes are batched by a timer and by size so a chatty worker never stalls the lo
 
 from __future__ import annotations
 
-import enum
 import os
-import sys
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, Qt, QTimer, Signal
 
-from musiclab_desktop.core import protocol
 from musiclab_desktop.core.errors import (
     InvalidStateError,
     MusiclabError,
@@ -28,76 +23,23 @@ from musiclab_desktop.core.errors import (
     StorageError,
 )
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.models import RunStatus
-from musiclab_desktop.core.protocol import Event
+from musiclab_desktop.core.protocol import DiskFullEvent, Event, PhaseEvent
 from musiclab_desktop.core.records import RunRecord
-from musiclab_desktop.core.run_folder import finished_adapter
-from musiclab_desktop.core.services.runs import (
-    INTERRUPTED_PENDING,
-    INTERRUPTED_RUNNING,
-    STOPPED_BY_USER,
-)
+from musiclab_desktop.core.services.runs import INTERRUPTED_PENDING
 from musiclab_desktop.core.services.telemetry import MetricTuple
+from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.runner.event_points import points_of, progress_of
-from musiclab_desktop.runner.failure import TerminalTail, describe_failure
-from musiclab_desktop.runner.interpreter import (
-    WorkerCommand,
-    worker_command_for,
-    worker_environment,
-)
-from musiclab_desktop.runner.log_buffer import TelemetryBuffer
+from musiclab_desktop.runner.interpreter import WorkerCommand, worker_command_for
+from musiclab_desktop.runner.job import Ending, Job, StopReason, release, worker_process
+from musiclab_desktop.runner.outcome import record_outcome
 from musiclab_desktop.runner.process_probe import terminate_pid
 from musiclab_desktop.runner.reconcile import end_orphan, owner_gone, reconcile, worker_alive
 from musiclab_desktop.runner.settings import RunnerSettings
-from musiclab_desktop.runner.stream_splitter import EventStreamSplitter
 
 # After a kill, how long shutdown waits for the process to be reaped.
 _REAP_MS = 5_000
 # How often output that could not be stored (a full disk) is tried again.
 _RETRY_MS = 2_000
-
-
-class StopReason(enum.Enum):
-    USER = "user"            # cancel(): ends CANCELLED "stopped by user"
-    APP_CLOSED = "closed"    # shutdown(cancel_running=False): ends FAILED "interrupted"
-
-
-@dataclass(eq=False)
-class _Job:
-    """One worker process and what it has said so far."""
-
-    run: RunRecord
-    process: QProcess
-    python: str
-    splitter: EventStreamSplitter = field(default_factory=EventStreamSplitter)
-    tail: TerminalTail = field(default_factory=TerminalTail)
-    buffer: TelemetryBuffer = field(init=False)
-    stop: StopReason | None = None
-    kill_timer: QTimer | None = None
-    completed: Event | None = None
-    error: Event | None = None
-    cancelled: Event | None = None
-    progress: tuple[int, int] | None = None
-    stored_progress: tuple[int, int] | None = None
-    progress_stored_at: float = 0.0
-    finished: bool = False
-
-    def __post_init__(self) -> None:
-        self.buffer = TelemetryBuffer(self.run.id)
-
-    @property
-    def run_id(self) -> int:
-        return self.run.id
-
-
-@dataclass(frozen=True)
-class _Ending:
-    """How a job's process ended, kept until its output and outcome are stored."""
-
-    job: _Job
-    exit_code: int
-    crashed: bool
-    start_error: str | None
 
 
 class RunManager(QObject):
@@ -123,14 +65,14 @@ class RunManager(QObject):
         self.settings = settings or RunnerSettings.from_environment()
         self._worker_command = worker_command
         self._queue: deque[int] = deque()
-        self._jobs: dict[int, _Job] = {}
+        self._jobs: dict[int, Job] = {}
         self._closing = False
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(self.settings.flush_interval_ms)
         self._flush_timer.timeout.connect(self._flush_all)
         # Runs whose process ended while their output or outcome could not be stored:
         # kept here, with everything they said, and written when the disk has room.
-        self._unsaved: dict[int, _Ending] = {}
+        self._unsaved: dict[int, Ending] = {}
         self._storage_message: str | None = None
         self._retry_timer = QTimer(self)
         self._retry_timer.setInterval(_RETRY_MS)
@@ -272,14 +214,8 @@ class RunManager(QObject):
         except MusiclabError as exc:
             self._announce_end(run.id, self._library.runs.fail(run.id, str(exc)).status)
             return
-        process = QProcess(self)
-        job = _Job(run=run, process=process, python=command[0])
-        process.setProgram(command[0])
-        process.setArguments(command[1:])
-        process.setWorkingDirectory(run.output_dir or str(self._library.runs_dir))
-        process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
-        process.setProcessEnvironment(_environment())
-        _own_session(process)
+        process = worker_process(command, run.output_dir or str(self._library.runs_dir), self)
+        job = Job(run=run, process=process, python=command[0])
         process.started.connect(lambda: self._on_started(job))
         process.readyReadStandardError.connect(lambda: self._read_terminal(job))
         process.readyReadStandardOutput.connect(lambda: self._read_events(job))
@@ -290,7 +226,7 @@ class RunManager(QObject):
             self._flush_timer.start()
         process.start()
 
-    def _on_started(self, job: _Job) -> None:
+    def _on_started(self, job: Job) -> None:
         if job.stop is not None:  # cancelled while the process was starting
             job.process.terminate()
             return
@@ -304,24 +240,24 @@ class RunManager(QObject):
 
     # --- streams ---------------------------------------------------------------
 
-    def _read_terminal(self, job: _Job) -> None:
-        data = job.process.readAllStandardError().data()
+    def _read_terminal(self, job: Job) -> None:
+        data = bytes(job.process.readAllStandardError().data())  # already bytes: no copy
         if data:
             self._take_log(job, data)
 
-    def _take_log(self, job: _Job, data: bytes) -> None:
+    def _take_log(self, job: Job, data: bytes) -> None:
         job.buffer.add_log(data)
         job.tail.add(data)
         self.logBytes.emit(job.run_id, data)
         self._flush_if_full(job)
 
-    def _read_events(self, job: _Job) -> None:
-        data = job.process.readAllStandardOutput().data()
+    def _read_events(self, job: Job) -> None:
+        data = bytes(job.process.readAllStandardOutput().data())
         if data:
             events, stray = job.splitter.feed(data)
             self._take_events(job, events, stray)
 
-    def _take_events(self, job: _Job, events: list[Event], stray: bytes) -> None:
+    def _take_events(self, job: Job, events: list[Event], stray: bytes) -> None:
         if stray:
             self._take_log(job, stray)
         points: list[MetricTuple] = []
@@ -338,21 +274,15 @@ class RunManager(QObject):
             self.progressChanged.emit(job.run_id, *progress)
         self._flush_if_full(job)
 
-    def _note_event(self, job: _Job, event: Event) -> None:
-        if event.type == protocol.PHASE:
-            self.phaseChanged.emit(job.run_id, str(event.get("phase", "")),
-                                   str(event.get("message", "")))
-        elif event.type == protocol.COMPLETED:
-            job.completed = event
-        elif event.type == protocol.ERROR:
-            job.error = event
-        elif event.type == protocol.CANCELLED:
-            job.cancelled = event
-        elif event.type == protocol.DISK_FULL:
+    def _note_event(self, job: Job, event: Event) -> None:
+        job.keep_final(event)
+        if isinstance(event, PhaseEvent):
+            self.phaseChanged.emit(job.run_id, event.phase, event.message)
+        elif isinstance(event, DiskFullEvent):
             # The worker keeps the weights and retries; say so wherever the user looks.
-            self.storageProblem.emit(str(event.get("message") or "The disk is full."))
+            self.storageProblem.emit(event.message or "The disk is full.")
 
-    def _flush_if_full(self, job: _Job) -> None:
+    def _flush_if_full(self, job: Job) -> None:
         settings = self.settings
         if job.buffer.is_full(settings.flush_log_bytes, settings.flush_metric_points):
             self._store(job, force=False)
@@ -361,7 +291,7 @@ class RunManager(QObject):
         for job in list(self._jobs.values()):
             self._store(job, force=False)
 
-    def _store(self, job: _Job, *, force: bool) -> bool:
+    def _store(self, job: Job, *, force: bool) -> bool:
         """Write what the job said; on a storage failure keep it all and say so once."""
         try:
             job.buffer.flush(self._library.telemetry)
@@ -374,7 +304,7 @@ class RunManager(QObject):
         self._storage_message = None
         return True
 
-    def _store_progress(self, job: _Job, *, force: bool) -> None:
+    def _store_progress(self, job: Job, *, force: bool) -> None:
         if job.progress is None or job.progress == job.stored_progress:
             return
         now = time.monotonic()
@@ -386,7 +316,7 @@ class RunManager(QObject):
 
     # --- stopping and finishing ------------------------------------------------
 
-    def _stop_job(self, job: _Job, reason: StopReason, grace_s: float) -> None:
+    def _stop_job(self, job: Job, reason: StopReason, grace_s: float) -> None:
         if job.finished:
             return
         if job.stop is None or reason is StopReason.USER:
@@ -406,7 +336,7 @@ class RunManager(QObject):
             job.kill_timer.timeout.connect(job.process.kill)
             job.kill_timer.start(int(grace_s * 1000))
 
-    def _wait_for_end(self, job: _Job, deadline: float) -> None:
+    def _wait_for_end(self, job: Job, deadline: float) -> None:
         """Block until ``job``'s process ends (shutdown only: no event loop will run)."""
         process = job.process
         remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))
@@ -416,7 +346,7 @@ class RunManager(QObject):
         if not job.finished:  # finished was not delivered (the process never ran)
             self._finish(job, process.exitCode(), crashed=True)
 
-    def _on_error(self, job: _Job, error: QProcess.ProcessError) -> None:
+    def _on_error(self, job: Job, error: QProcess.ProcessError) -> None:
         # Only a failed start goes without a finished signal; other errors precede one.
         if error == QProcess.ProcessError.FailedToStart and not job.finished:
             problem = job.process.errorString()
@@ -424,10 +354,10 @@ class RunManager(QObject):
                          start_error=f"Cannot start the training interpreter {job.python}: "
                                      f"{problem}.")
 
-    def _on_finished(self, job: _Job, exit_code: int, status: QProcess.ExitStatus) -> None:
+    def _on_finished(self, job: Job, exit_code: int, status: QProcess.ExitStatus) -> None:
         self._finish(job, exit_code, crashed=status == QProcess.ExitStatus.CrashExit)
 
-    def _finish(self, job: _Job, exit_code: int, *, crashed: bool,
+    def _finish(self, job: Job, exit_code: int, *, crashed: bool,
                 start_error: str | None = None) -> None:
         if job.finished:
             return
@@ -436,21 +366,20 @@ class RunManager(QObject):
             job.kill_timer.stop()
         self._drain(job)
         del self._jobs[job.run_id]
-        _release(job)
+        release(job)
         if not self._jobs:
             self._flush_timer.stop()
-        self._end(_Ending(job, exit_code, crashed, start_error))
+        self._end(Ending(job, exit_code, crashed, start_error))
         if not self._closing:
             self._fill_slots()
 
-    def _end(self, ending: _Ending) -> bool:
+    def _end(self, ending: Ending) -> bool:
         """Store the run's last output and its outcome; park it when the disk refuses."""
         job = ending.job
         status = None
         if self._store(job, force=True):
             try:
-                status = self._apply_outcome(job, ending.exit_code, ending.crashed,
-                                             ending.start_error)
+                status = record_outcome(self._library, ending)
             except StorageError as exc:
                 self._storage_message = str(exc)
                 self.storageProblem.emit(str(exc))
@@ -469,56 +398,12 @@ class RunManager(QObject):
             if not self._end(ending):
                 return  # still no room: try again on the next tick
 
-    def _drain(self, job: _Job) -> None:
+    def _drain(self, job: Job) -> None:
         """Whatever the process wrote last, including an unterminated final line."""
         self._read_terminal(job)
         self._read_events(job)
         events, stray = job.splitter.finish()
         self._take_events(job, events, stray)
-
-    def _apply_outcome(self, job: _Job, exit_code: int, crashed: bool,
-                       start_error: str | None) -> str:
-        runs = self._library.runs
-        try:
-            if job.completed is not None and exit_code == protocol.EXIT_OK and not crashed:
-                return self._complete(job)
-            if self._adapter_was_saved(job):
-                return self._complete(job)  # e.g. killed while sampling: the weights are whole
-            if job.stop is StopReason.APP_CLOSED:
-                return runs.fail(job.run_id, INTERRUPTED_RUNNING).status
-            if job.stop is StopReason.USER or _worker_cancelled(exit_code, crashed):
-                return runs.cancel(job.run_id, _cancel_reason(job)).status
-            reason = start_error or describe_failure(
-                exit_code=exit_code, crashed=crashed, error_event=job.error,
-                terminal=job.tail.text(), python=job.python,
-            )
-            return runs.fail(job.run_id, reason).status
-        except InvalidStateError:
-            return runs.get(job.run_id).status  # another process finished it first
-
-    def _adapter_was_saved(self, job: _Job) -> bool:
-        return finished_adapter(_folder(job.run), job.run_id) is not None
-
-    def _complete(self, job: _Job) -> str:
-        if job.completed is not None:
-            loss = job.completed.get("final_loss")
-            adapter_dir = str(job.completed.get("adapter_dir") or "")
-        else:
-            adapter = finished_adapter(_folder(job.run), job.run_id)
-            assert adapter is not None
-            loss, adapter_dir = adapter.final_loss, str(adapter.path)
-        try:
-            record = self._library.runs.complete(
-                job.run_id,
-                adapter_dir=adapter_dir,
-                final_loss=float(loss) if isinstance(loss, int | float) else None,
-            )
-        except StorageError:
-            raise  # not the adapter's fault: parked and tried again when there is room
-        except (MusiclabError, OSError) as exc:
-            message = f"Training finished but its adapter could not be registered: {exc}"
-            return self._library.runs.fail(job.run_id, message).status
-        return record.status
 
     def _announce_end(self, run_id: int, status: str) -> None:
         self.runStatusChanged.emit(run_id, status)
@@ -559,50 +444,3 @@ class RunManager(QObject):
         # Queued in a live process: cancelled here; that process will not start it.
         self._announce_end(run_id, library.runs.cancel(run_id).status)
 
-
-def _folder(run: RunRecord) -> Path | None:
-    return Path(run.output_dir) if run.output_dir else None
-
-
-def _cancel_reason(job: _Job) -> str:
-    # The worker says what it could not keep (an adapter never saved on a full disk).
-    note = job.cancelled.get("message") if job.cancelled is not None else None
-    return f"{STOPPED_BY_USER}: {note}" if note else STOPPED_BY_USER
-
-
-def _worker_cancelled(exit_code: int, crashed: bool) -> bool:
-    # SIGTERM from outside this app (e.g. `musiclab runs cancel` in a shell): the
-    # worker stops politely and exits with its "cancelled" code.
-    return exit_code == protocol.EXIT_CANCELLED and not crashed
-
-
-def _release(job: _Job) -> None:
-    """Drop the job's Qt objects. The lambdas connected to the process hold the manager:
-    disconnect them now, or freeing them inside the process's deferred destructor could
-    free the last reference to the manager, whose destructor would delete the process
-    a second time."""
-    process = job.process
-    for signal in (process.started, process.readyReadStandardError,
-                   process.readyReadStandardOutput, process.finished, process.errorOccurred):
-        signal.disconnect()
-    process.deleteLater()
-    if job.kill_timer is not None:
-        job.kill_timer.deleteLater()
-        job.kill_timer = None
-
-
-def _environment() -> QProcessEnvironment:
-    environment = QProcessEnvironment()
-    for key, value in worker_environment().items():
-        environment.insert(key, value)
-    return environment
-
-
-def _own_session(process: QProcess) -> None:
-    """Keep the worker out of the caller's terminal session: Ctrl+C in a shell reaches
-    the runner only, which then stops the worker politely (once)."""
-    if sys.platform == "win32":
-        return
-    parameters = QProcess.UnixProcessParameters()
-    parameters.flags = QProcess.UnixProcessFlag.CreateNewSession
-    process.setUnixProcessParameters(parameters)

@@ -31,11 +31,16 @@ from pathlib import Path
 from musiclab_desktop.core import protocol
 from musiclab_desktop.core.errors import InvalidStateError, MusiclabError, NotFoundError
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.models import RunStatus
-from musiclab_desktop.core.protocol import Event
+from musiclab_desktop.core.protocol import (
+    CancelledEvent,
+    CompletedEvent,
+    ErrorEvent,
+    Event,
+)
 from musiclab_desktop.core.records import RunRecord
 from musiclab_desktop.core.run_folder import finished_adapter
 from musiclab_desktop.core.services.runs import INTERRUPTED_PENDING, INTERRUPTED_RUNNING
+from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.runner.event_points import points_of, progress_of
 from musiclab_desktop.runner.process_probe import is_worker_of, pid_alive
 
@@ -43,7 +48,8 @@ HEARTBEAT_S = 5.0
 RECONCILE_S = 5.0
 STALE_S = 30.0
 _LOG_CHUNK = 1 << 20
-_FINAL_EVENTS = (protocol.COMPLETED, protocol.CANCELLED, protocol.ERROR)
+# The worker's last word, when it said one.
+_FINAL_EVENTS = (CompletedEvent, CancelledEvent, ErrorEvent)
 
 
 def owner_gone(run: RunRecord, now: datetime | None = None) -> bool:
@@ -126,12 +132,12 @@ def _store_owner_gone_output(library: Library, run: RunRecord,
     points = []
     progress = None
     for line in (events or b"").splitlines():
-        event = protocol.parse_event(line)
+        event = Event.from_json(line)
         if event is None:
             continue
         points.extend(points_of(event))
         progress = progress_of(event) or progress
-        if event.type in _FINAL_EVENTS:
+        if isinstance(event, _FINAL_EVENTS):
             last = event
     if points:
         library.telemetry.append_metrics(run.id, points)
@@ -164,16 +170,16 @@ def _interrupted_reason(run: RunRecord, last: Event | None, folder: Path | None)
                 "before the run started")
     owner = (f"the process that owned this run (pid {run.owner_pid})" if run.owner_pid
              else None)
-    if last is not None and last.type == protocol.CANCELLED:
-        kept = last.get("checkpoint_dir")
+    if isinstance(last, CancelledEvent):
+        kept = last.checkpoint_dir
         reason = (f"interrupted: {owner or 'the application'} ended; training stopped after "
-                  f"step {last.get('step')}")
+                  f"step {last.step}")
         reason += f" and kept a checkpoint in {kept}." if kept else " (no checkpoint kept)."
-        if last.get("message"):
-            reason += f" {last.get('message')}"
-    elif last is not None and last.type == protocol.ERROR:
+        if last.message:
+            reason += f" {last.message}"
+    elif isinstance(last, ErrorEvent):
         reason = (f"interrupted: {owner or 'the application'} ended, then training failed: "
-                  f"{last.get('message')}")
+                  f"{last.message}")
     elif owner is None:
         reason = INTERRUPTED_RUNNING
     else:

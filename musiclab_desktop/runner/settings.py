@@ -60,11 +60,20 @@ def load_settings(store: QSettings | None = None) -> RunnerSettings:
     defaults = RunnerSettings()
     interpreter = os.environ.get(INTERPRETER_ENV_VAR) or store.value(_KEY_INTERPRETER, "")
     return RunnerSettings(
-        max_concurrent_runs=max(1, int(store.value(_KEY_MAX_CONCURRENT,
-                                                   defaults.max_concurrent_runs))),
+        max_concurrent_runs=max(1, int(_stored_number(store, _KEY_MAX_CONCURRENT,
+                                                      defaults.max_concurrent_runs))),
         training_interpreter=str(interpreter or ""),
-        cancel_grace_seconds=float(store.value(_KEY_GRACE, defaults.cancel_grace_seconds)),
+        cancel_grace_seconds=float(_stored_number(store, _KEY_GRACE,
+                                                  defaults.cancel_grace_seconds)),
     )
+
+
+def _stored_number(store: QSettings, key: str, default: float) -> str | int | float:
+    """A stored number as QSettings gives it back: a str from INI files, else as stored."""
+    value = store.value(key, default)
+    if isinstance(value, (str, int, float)):
+        return value
+    raise ValueError(f"The setting {key} holds {value!r}, not a number.")
 
 
 def save_settings(settings: RunnerSettings, store: QSettings | None = None) -> None:

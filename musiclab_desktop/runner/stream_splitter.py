@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from musiclab_desktop.core.protocol import EVENT_TYPES, Event, parse_event
+from musiclab_desktop.core.protocol import Event
 
 # A "line" longer than this without a newline is not an event: pass it on as text
 # instead of holding an unbounded buffer.
@@ -37,7 +37,7 @@ class EventStreamSplitter:
         rest, self._partial = self._partial, b""
         if not rest:
             return [], b""
-        event = parse_event(rest)
+        event = Event.from_json(rest)
         return ([event], b"") if event is not None else ([], rest)
 
     @classmethod
@@ -52,15 +52,12 @@ class EventStreamSplitter:
         events: list[Event] = []
         stray: list[bytes] = []
         for line in block.splitlines(keepends=True):
-            event = parse_event(line)
+            event = Event.from_json(line)
             if event is None:
                 stray.append(line)
             else:
                 events.append(event)
         return events, b"".join(stray)
-
-
-_EVENT_TYPES = frozenset(EVENT_TYPES)
 
 
 def _all_events(block: bytes) -> list[Event] | None:
@@ -75,8 +72,8 @@ def _all_events(block: bytes) -> list[Event] | None:
         return None
     events = []
     for payload in payloads:
-        if type(payload) is not dict or payload.get("type") not in _EVENT_TYPES:
+        event = Event.from_payload(payload) if type(payload) is dict else None
+        if event is None:
             return None
-        event_type = payload.pop("type")
-        events.append(Event(event_type, payload))
+        events.append(event)
     return events

@@ -14,6 +14,7 @@ from pathlib import Path
 from musiclab_desktop.core import protocol
 from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.core.errors import ValidationError
+from musiclab_desktop.core.protocol import ErrorKind, Phase
 from musiclab_desktop.training.cancel import CancelFlag
 from musiclab_desktop.training.errors import (
     OUT_OF_MEMORY_HINT,
@@ -42,11 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     watch = OwnerWatch(channel, cancel)
     # Everything that prints (us, tqdm, libraries) goes through stderr: guarded, so the
     # death of the process reading it stops the run cleanly instead of killing it.
-    sys.stderr = sys.stdout = GuardedStream(sys.stderr, watch)  # type: ignore[assignment]
+    sys.stderr = sys.stdout = GuardedStream(sys.stderr, watch)
     watch.start()
     reporter = Reporter(Terminal(), channel)
     if len(args) != 1:
-        reporter.error(USAGE, "config")
+        reporter.error(USAGE, ErrorKind.CONFIG)
         return protocol.EXIT_FAILED
     try:
         return run(Path(args[0]), reporter, cancel, watch)
@@ -57,11 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         return protocol.EXIT_CANCELLED
     except BaseException as error:
         if is_out_of_memory(error):
-            reporter.error(f"{OUT_OF_MEMORY_HINT} ({type(error).__name__})", "out_of_memory")
+            reporter.error(f"{OUT_OF_MEMORY_HINT} ({type(error).__name__})",
+                           ErrorKind.OUT_OF_MEMORY)
         else:
             traceback.print_exc()
             reporter.error(
-                f"Training failed unexpectedly: {type(error).__name__}: {error}", "internal"
+                f"Training failed unexpectedly: {type(error).__name__}: {error}",
+                ErrorKind.INTERNAL,
             )
     return protocol.EXIT_FAILED
 
@@ -76,14 +79,14 @@ def run(spec_path: Path, reporter: Reporter, cancel: CancelFlag,
     except ValidationError as error:
         raise ConfigError(str(error)) from None
     model_dir = resolve_model_dir(config.base_model)
-    reporter.phase("preparing_data", f"Reading the dataset {spec.dataset_path}")
+    reporter.phase(Phase.PREPARING_DATA, f"Reading the dataset {spec.dataset_path}")
     clips = read_manifest(Path(spec.dataset_path), reporter.warning)
     if not clips:
         raise DataError(f"The dataset {spec.dataset_path} has no readable audio clips.")
     if cancel.requested:
         reporter.cancelled(0, None)
         return protocol.EXIT_CANCELLED
-    reporter.phase("loading_model", f"Loading {config.base_model} from {model_dir}")
+    reporter.phase(Phase.LOADING_MODEL, f"Loading {config.base_model} from {model_dir}")
     # torch, transformers and peft load only now: the checks above stay instant.
     from musiclab_desktop.training.worker import train
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -11,6 +11,9 @@ import torch
 from musiclab_desktop.training.codes_cache import EncodedClip
 from musiclab_desktop.training.delay_pattern import IGNORE_INDEX, delayed_labels
 from musiclab_desktop.training.segments import Segment
+
+if TYPE_CHECKING:
+    from transformers import MusicgenForCausalLM
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,11 @@ class BatchBuilder:
     """Builds batches from cached codes and captions."""
 
     def __init__(
-        self, clips: list[EncodedClip], tokenizer: Any, decoder: torch.nn.Module, pad_token_id: int
+        self,
+        clips: list[EncodedClip],
+        tokenizer: Any,
+        decoder: MusicgenForCausalLM,
+        pad_token_id: int,
     ) -> None:
         self.clips = clips
         self.tokenizer = tokenizer

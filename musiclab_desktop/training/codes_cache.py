@@ -12,13 +12,18 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import torch
+from transformers.models.encodec.modeling_encodec import EncodecEncoderOutput
 
 from musiclab_desktop.training.audio import load_audio
 from musiclab_desktop.training.manifest import Clip, Warn
-from musiclab_desktop.training.model_loading import LoadedModel
+from musiclab_desktop.training.model_loading import LoadedModel, codec_config
+
+if TYPE_CHECKING:
+    from transformers import EncodecModel
 
 CACHE_DIR = "codes_cache"
 CHUNK_SECONDS = 30
@@ -76,7 +81,8 @@ def encode_audio(audio: np.ndarray, loaded: LoadedModel) -> np.ndarray:
     Stereo models see each channel encoded on its own, with the two channels'
     codebooks interleaved (L0, R0, L1, R1, ...) as MusicGen's stereo decoder expects.
     """
-    codec = loaded.model.audio_encoder
+    # MusicgenForConditionalGeneration types audio_encoder as any PreTrainedModel.
+    codec = cast("EncodecModel", loaded.model.audio_encoder)
     device = next(codec.parameters()).device
     hop = int(np.prod(codec.config.upsampling_ratios))
     chunk = CHUNK_SECONDS * loaded.sampling_rate // hop * hop
@@ -84,7 +90,7 @@ def encode_audio(audio: np.ndarray, loaded: LoadedModel) -> np.ndarray:
     for start in range(0, audio.shape[1], chunk):
         # Channels go in as a batch of mono signals: EnCodec 32 kHz is a mono codec.
         window = torch.from_numpy(audio[:, start : start + chunk]).unsqueeze(1).to(device)
-        codes = codec.encode(window.float()).audio_codes[0]  # (channels, quantizers, frames)
+        codes = _encode(codec, window)  # (channels, quantizers, frames)
         pieces.append(codes.transpose(0, 1).reshape(-1, codes.shape[-1]))
     codes = torch.cat(pieces, dim=1)
     if codes.shape[0] != loaded.num_codebooks:
@@ -95,8 +101,16 @@ def encode_audio(audio: np.ndarray, loaded: LoadedModel) -> np.ndarray:
     return codes.cpu().numpy().astype(np.int16)
 
 
+def _encode(codec: EncodecModel, window: torch.Tensor) -> torch.Tensor:
+    output = codec.encode(window.float())
+    # transformers types this as a tuple or an output with optional fields; MusicGen's
+    # EnCodec config returns the output object with codes.
+    assert isinstance(output, EncodecEncoderOutput) and output.audio_codes is not None
+    return output.audio_codes[0]
+
+
 def _codec_identity(loaded: LoadedModel) -> str:
-    codec = loaded.model.config.audio_encoder
+    codec = codec_config(loaded.model)
     return f"{loaded.model.name_or_path}|{codec.to_json_string()}|{loaded.audio_channels}"
 
 

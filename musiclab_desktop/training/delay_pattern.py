@@ -9,13 +9,18 @@ Delayed-in positions hold the pad token, which the loss ignores.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import torch
+
+if TYPE_CHECKING:
+    from transformers import MusicgenForCausalLM
 
 IGNORE_INDEX = -100
 
 
 def delayed_labels(
-    decoder: torch.nn.Module, codes: torch.Tensor, pad_token_id: int
+    decoder: MusicgenForCausalLM, codes: torch.Tensor, pad_token_id: int
 ) -> torch.Tensor:
     """Labels (batch, frames, codebooks) from codes (batch, codebooks, frames).
 
@@ -25,7 +30,8 @@ def delayed_labels(
     batch, num_codebooks, frames = codes.shape
     start = torch.full((batch, num_codebooks, 1), pad_token_id, dtype=torch.long)
     with_start = torch.cat([start, codes.long().cpu()], dim=-1)
-    flat = with_start.reshape(batch * num_codebooks, frames + 1)
+    # int64 already; transformers annotates the argument with torch's legacy LongTensor.
+    flat = cast(torch.LongTensor, with_start.reshape(batch * num_codebooks, frames + 1))
     ids, pattern = decoder.build_delay_pattern_mask(
         flat, pad_token_id=pad_token_id, max_length=frames + 1 + num_codebooks
     )

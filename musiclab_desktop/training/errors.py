@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from musiclab_desktop.core.protocol import ErrorKind
+
 
 class WorkerError(Exception):
     """A failure with a one-sentence message a person can act on."""
 
-    kind = "internal"
+    kind = ErrorKind.INTERNAL
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -14,19 +16,19 @@ class WorkerError(Exception):
 
 
 class ModelUnavailableError(WorkerError):
-    kind = "model_unavailable"
+    kind = ErrorKind.MODEL_UNAVAILABLE
 
 
 class DataError(WorkerError):
-    kind = "data"
+    kind = ErrorKind.DATA
 
 
 class ConfigError(WorkerError):
-    kind = "config"
+    kind = ErrorKind.CONFIG
 
 
 class OutOfMemoryError(WorkerError):
-    kind = "out_of_memory"
+    kind = ErrorKind.OUT_OF_MEMORY
 
 
 OUT_OF_MEMORY_HINT = (

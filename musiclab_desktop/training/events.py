@@ -7,13 +7,14 @@ event stream.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from musiclab_desktop.core import protocol
+from musiclab_desktop.core.protocol import Event
 
 
 class EventChannel:
@@ -34,11 +35,13 @@ class EventChannel:
         sys.stdout = sys.stderr
         return cls(os.fdopen(event_fd, "wb", buffering=0))
 
-    def emit(self, event_type: str, **data: Any) -> None:
+    def emit(self, event: Event) -> None:
+        """Write ``event``, stamped with the time now unless it carries one."""
         if self._stream is None:
             return
-        data.setdefault("time", time.time())
-        line = protocol.encode_event(event_type, **data)
+        if event.time is None:
+            event = dataclasses.replace(event, time=time.time())
+        line = (event.to_json() + "\n").encode("utf-8")
         stream = self._stream
         try:
             stream.write(line)
@@ -51,7 +54,7 @@ class EventChannel:
             if self._stream is stream:
                 self._stream = None  # nowhere else to write
             else:
-                self.emit(event_type, **data)
+                self.emit(event)
 
     def redirect(self, stream: BinaryIO) -> None:
         """Write events to ``stream`` from now on (the owner-gone file). The old pipe

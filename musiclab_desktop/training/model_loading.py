@@ -8,11 +8,16 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from peft import LoraConfig, PeftModel, get_peft_model
-from transformers import AutoProcessor, MusicgenForConditionalGeneration
+from transformers import (
+    AutoProcessor,
+    EncodecConfig,
+    MusicgenDecoderConfig,
+    MusicgenForConditionalGeneration,
+)
 from transformers.utils import logging as hf_logging
 
 from musiclab_desktop.core.config import TrainingConfig
@@ -70,23 +75,40 @@ def prepare_musicgen(
     pad = set_special_tokens(model)
     freeze_base(model)
     # EnCodec stays fp32: its nearest-codebook search decides the training targets.
-    model.text_encoder.to(precision.frozen_weights_dtype)
-    model.decoder.to(precision.frozen_weights_dtype)
+    frozen: list[torch.nn.Module] = [model.text_encoder, model.decoder]
     if hasattr(model, "enc_to_dec_proj"):
-        model.enc_to_dec_proj.to(precision.frozen_weights_dtype)
+        frozen.append(model.enc_to_dec_proj)
+    for module in frozen:
+        module.to(precision.frozen_weights_dtype)
     _keep_positions_fp32(model)
-    model.to(device)
-    codec = model.config.audio_encoder
+    _as_module(model).to(device)
+    codec = codec_config(model)
     return LoadedModel(
         model=model,
         processor=processor,
         sampling_rate=int(codec.sampling_rate),
         frame_rate=int(codec.frame_rate),
         num_codebooks=int(model.decoder.num_codebooks),
-        audio_channels=int(model.config.decoder.audio_channels),
-        max_positions=int(model.config.decoder.max_position_embeddings),
+        audio_channels=int(decoder_config(model).audio_channels),
+        max_positions=int(decoder_config(model).max_position_embeddings),
         pad_token_id=pad,
     )
+
+
+def decoder_config(model: MusicgenForConditionalGeneration) -> MusicgenDecoderConfig:
+    # MusicgenConfig types its sub-configs as `dict | PreTrainedConfig | None`; a loaded
+    # model always holds the config objects.
+    return cast(MusicgenDecoderConfig, model.config.decoder)
+
+
+def codec_config(model: MusicgenForConditionalGeneration) -> EncodecConfig:
+    return cast(EncodecConfig, model.config.audio_encoder)
+
+
+def _as_module(model: MusicgenForConditionalGeneration) -> torch.nn.Module:
+    # transformers wraps PreTrainedModel.to with functools.wraps(Module.to), which type
+    # checkers read as an unbound function; Module.to is the same call, typed.
+    return model
 
 
 def _keep_positions_fp32(model: MusicgenForConditionalGeneration) -> None:
@@ -100,8 +122,12 @@ def set_special_tokens(model: MusicgenForConditionalGeneration) -> int:
     transformers 5.x leaves decoder_start_token_id unset on MusicgenDecoderConfig,
     and forward with labels needs it to shift the labels right.
     """
-    pad = int(model.config.decoder.vocab_size)
-    for config in (model.config.decoder, model.decoder.config, model.generation_config):
+    pad = int(decoder_config(model).vocab_size)
+    # Three config classes that share these token fields but no base class declaring them.
+    configs: tuple[Any, ...] = (
+        decoder_config(model), model.decoder.config, model.generation_config
+    )
+    for config in configs:
         config.pad_token_id = pad
         config.bos_token_id = pad
         config.decoder_start_token_id = pad
@@ -139,7 +165,7 @@ def add_lora(model: MusicgenForConditionalGeneration, config: TrainingConfig) ->
 
 
 def enable_gradient_checkpointing(peft_model: PeftModel) -> None:
-    base = peft_model.get_base_model()
+    base = cast(MusicgenForConditionalGeneration, peft_model.get_base_model())
     decoder = base.decoder
     kwargs = {"use_reentrant": False}
     if hasattr(decoder, "activation_checkpointing_enable"):

@@ -4,26 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from musiclab_desktop.core import protocol
+from musiclab_desktop.core.protocol import (
+    CancelledEvent,
+    CheckpointEvent,
+    CompletedEvent,
+    DiskFullEvent,
+    ErrorEvent,
+    ErrorKind,
+    EvalEvent,
+    Event,
+    MetricEvent,
+    Phase,
+    PhaseEvent,
+    SampleEvent,
+    step_mark,
+)
 from musiclab_desktop.training.events import EventChannel
 from musiclab_desktop.training.terminal import Terminal, paint
 
 
 class Reporter:
-    """Writes protocol events (when a channel is attached) and terminal lines."""
+    """Writes protocol events (when a channel is attached) and terminal lines.
+
+    Lines that belong to an optimizer step carry its step mark (core/protocol.py): a
+    click on that step in the chart finds them.
+    """
 
     def __init__(self, terminal: Terminal, channel: EventChannel | None = None) -> None:
         self.terminal = terminal
         self.channel = channel
         self._bar: Any = None
 
-    def _emit(self, event_type: str, **data: Any) -> None:
+    def _emit(self, event: Event) -> None:
         if self.channel is not None:
-            self.channel.emit(event_type, **data)
+            self.channel.emit(event)
 
-    def phase(self, phase: str, message: str) -> None:
+    def phase(self, phase: Phase, message: str) -> None:
         self.terminal.phase(phase, message)
-        self._emit(protocol.PHASE, phase=phase, message=message)
+        self._emit(PhaseEvent(phase, message))
 
     def warning(self, message: str) -> None:
         self.terminal.warning(message)
@@ -49,48 +67,51 @@ class Reporter:
                 f"{values['audio_s_per_s']:.1f} audio-s/s",
                 refresh=False,
             )
-        self._emit(protocol.METRIC, step=step, total_steps=total_steps, epoch=epoch, values=values)
+        self._emit(MetricEvent(step=step, values=dict(values), total_steps=total_steps,
+                               epoch=epoch))
 
     def epoch_done(self, epoch: int, epochs: int, step: int, loss: float | None) -> None:
-        """A line per epoch that stays in the log (the bar redraws in place): it also lets
-        the chart find "step N" in the terminal when a point is clicked."""
+        """A line per epoch that stays in the log (the bar redraws in place)."""
         shown = "" if loss is None else f"  loss {loss:.4f}"
-        self.terminal.line(paint("epoch", "bold") + f" {epoch}/{epochs} done  step {step}{shown}")
+        self.terminal.line(paint("epoch", "bold") + f" {epoch}/{epochs} done  "
+                           f"{step_mark(step)}{shown}")
 
     def eval(self, step: int, epoch: float, eval_loss: float) -> None:
         self.terminal.line(
-            paint("eval", "bold", "cyan") + f"  step {step}  epoch {epoch:.2f}  "
+            paint("eval", "bold", "cyan") + f"  {step_mark(step)}  epoch {epoch:.2f}  "
             f"eval_loss {eval_loss:.4f}"
         )
-        self._emit(protocol.EVAL, step=step, epoch=epoch, values={"eval_loss": eval_loss})
+        self._emit(EvalEvent(step=step, values={"eval_loss": eval_loss}, epoch=epoch))
+
+    def checkpoint(self, step: int, path: str) -> None:
+        self.terminal.info(f"checkpoint saved: {path}")
+        self._emit(CheckpointEvent(step, path))
 
     def sample(self, index: int, prompt: str, path: str, seconds: float) -> None:
         self.terminal.info(f"sample {index + 1}: {path}  ({prompt!r}, {seconds:.1f} s)")
-        self._emit(protocol.SAMPLE, index=index, prompt=prompt, path=path, seconds=seconds)
+        self._emit(SampleEvent(index, prompt, path, seconds))
 
     def completed(self, adapter_dir: str, final_loss: float | None, steps: int) -> None:
         shown = "n/a" if final_loss is None else f"{final_loss}"
         self.terminal.success(
             f"Training complete: {steps} steps, final loss {shown}; adapter saved to {adapter_dir}"
         )
-        self._emit(protocol.COMPLETED, adapter_dir=adapter_dir, final_loss=final_loss, steps=steps)
+        self._emit(CompletedEvent(adapter_dir, final_loss, steps))
 
     def cancelled(self, step: int, checkpoint_dir: str | None, *, reason: str | None = None,
                   message: str | None = None) -> None:
         """``reason``: why it stopped when nobody asked ("owner_gone"); ``message``: what
         could not be kept (a save given up on a full disk)."""
         where = f"; checkpoint saved to {checkpoint_dir}" if checkpoint_dir else ""
-        self.terminal.warning(f"Training cancelled after step {step}{where}.")
+        self.terminal.warning(f"Training cancelled after {step_mark(step)}{where}.")
         if message:
             self.terminal.warning(message)
-        extra = {key: value for key, value in (("reason", reason), ("message", message))
-                 if value}
-        self._emit(protocol.CANCELLED, step=step, checkpoint_dir=checkpoint_dir, **extra)
+        self._emit(CancelledEvent(step, checkpoint_dir, reason or None, message or None))
 
     def disk_full(self, message: str, path: str, retry_s: float) -> None:
         self.terminal.warning(message)
-        self._emit(protocol.DISK_FULL, message=message, path=path, retry_s=retry_s)
+        self._emit(DiskFullEvent(message, path, retry_s))
 
-    def error(self, message: str, kind: str) -> None:
+    def error(self, message: str, kind: ErrorKind) -> None:
         self.terminal.error(message)
-        self._emit(protocol.ERROR, message=message, kind=kind)
+        self._emit(ErrorEvent(message, kind))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import torch
 from tokenizers import Tokenizer, pre_tokenizers
@@ -24,6 +25,7 @@ from tokenizers.trainers import UnigramTrainer
 from transformers import (
     EncodecConfig,
     EncodecFeatureExtractor,
+    EncodecModel,
     GenerationConfig,
     MusicgenConfig,
     MusicgenDecoderConfig,
@@ -125,7 +127,8 @@ def _build_config(text_vocab_size: int, audio_channels: int) -> MusicgenConfig:
         use_conv_shortcut=False,
         normalize=False,
     )
-    decoder = MusicgenDecoderConfig(
+    # transformers 5's dataclass configs take extra fields as kwargs; its typing doesn't.
+    decoder = MusicgenDecoderConfig(  # type: ignore[call-arg]
         vocab_size=CODEBOOK_SIZE,
         max_position_embeddings=2048,
         num_hidden_layers=2,
@@ -154,12 +157,16 @@ def _initialise_codebooks(model: MusicgenForConditionalGeneration) -> None:
     codebook entries from the residuals each quantizer actually sees (on noise and
     tones) makes codes vary with the audio, as they do with trained weights.
     """
-    codec = model.audio_encoder
+    # MusicgenForConditionalGeneration types audio_encoder as any PreTrainedModel.
+    codec = cast(EncodecModel, model.audio_encoder)
     seconds = torch.arange(4 * SAMPLING_RATE) / SAMPLING_RATE
     tones = torch.stack([torch.sin(2 * torch.pi * f * seconds) for f in (110, 440, 1760)])
     audio = torch.cat([tones, 0.3 * torch.randn(3, seconds.numel())]).unsqueeze(1)
     residual = codec.encoder(audio).transpose(1, 2).reshape(-1, codec.config.codebook_dim)
-    for layer in codec.quantizer.layers:
+    # Each quantizer's codebook tensors are registered buffers, which torch's typing
+    # can't see as attributes.
+    quantizers: list[Any] = list(codec.quantizer.layers)
+    for layer in quantizers:
         picks = torch.randint(0, residual.shape[0], (codec.config.codebook_size,))
         jitter = 0.01 * residual.std() * torch.randn(codec.config.codebook_size, residual.shape[1])
         embed = residual[picks] + jitter
@@ -178,9 +185,10 @@ def _sharpen_decoder_io(model: MusicgenForConditionalGeneration) -> None:
     """
     model.enc_to_dec_proj.weight.normal_(0.0, 0.1)
     decoder = model.decoder
-    for head in decoder.lm_heads:
+    # ModuleLists iterate as plain Modules; these hold Linear heads and Embeddings.
+    for head in cast("list[torch.nn.Linear]", list(decoder.lm_heads)):
         head.weight.normal_(0.0, 0.1)
-    for embedding in decoder.model.decoder.embed_tokens:
+    for embedding in cast("list[torch.nn.Embedding]", list(decoder.model.decoder.embed_tokens)):
         embedding.weight.normal_(0.0, 0.1)
 
 

@@ -14,6 +14,7 @@ import torch
 
 from musiclab_desktop.core import protocol
 from musiclab_desktop.core.config import TrainingConfig
+from musiclab_desktop.core.protocol import Phase
 from musiclab_desktop.training.batching import BatchBuilder
 from musiclab_desktop.training.cancel import CancelFlag
 from musiclab_desktop.training.codes_cache import CACHE_DIR, EncodedClip, encode_clips
@@ -76,7 +77,7 @@ def train(
             "checkpoint", checkpoint_path(output_dir, at_step), reporter, cancel,
         )
         if path is not None:
-            reporter.info(f"checkpoint saved: {path}")
+            reporter.checkpoint(at_step, str(path))
         return path
 
     loop = TrainingLoop(
@@ -91,7 +92,7 @@ def train(
         checkpoint,
     )
     _banner(reporter, spec, config, model, precision, loaded, loop, eval_clips)
-    reporter.phase("training", f"Training for {loop.plan.total_steps} steps")
+    reporter.phase(Phase.TRAINING, f"Training for {loop.plan.total_steps} steps")
     result = loop.run()
     if result.cancelled:
         kept = result.checkpoint_dir or latest_checkpoint(output_dir)
@@ -99,7 +100,7 @@ def train(
         return protocol.EXIT_CANCELLED
 
     target = output_dir / protocol.ADAPTER_DIR
-    reporter.phase("saving", f"Saving the adapter to {target}")
+    reporter.phase(Phase.SAVING, f"Saving the adapter to {target}")
     info.update(steps=result.steps, final_loss=result.final_loss)
     adapter_dir = save_with_room(lambda: save_adapter(model, target, info), "adapter", target,
                                  reporter, cancel)
@@ -107,7 +108,7 @@ def train(
         _report_unsaved(reporter, result.steps, output_dir, cancel)
         return protocol.EXIT_CANCELLED
     _write_samples(model, loaded, config, output_dir, precision, reporter, cancel)
-    reporter.phase("done", "Training finished")
+    reporter.phase(Phase.DONE, "Training finished")
     reporter.completed(str(adapter_dir), result.final_loss, result.steps)
     return protocol.EXIT_OK
 
@@ -129,7 +130,7 @@ def _encode(
     reporter: Reporter,
     cancel: CancelFlag,
 ) -> list[EncodedClip]:
-    reporter.phase("encoding", f"Encoding {len(clips)} clips with EnCodec (cached in the run)")
+    reporter.phase(Phase.ENCODING, f"Encoding {len(clips)} clips with EnCodec (cached in the run)")
     started = time.perf_counter()
     min_frames = math.ceil(config.min_segment_seconds * loaded.frame_rate)
     encoded, fresh = encode_clips(
@@ -286,7 +287,7 @@ def _write_samples(
     if not prompts:
         return
     reporter.phase(
-        "sampling", f"Generating {len(prompts)} sample(s) of {config.sample_seconds:g} s"
+        Phase.SAMPLING, f"Generating {len(prompts)} sample(s) of {config.sample_seconds:g} s"
     )
     for index, prompt in enumerate(prompts):
         if cancel.requested:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,10 @@ from musiclab_desktop.core.audio_scan import (
     too_short_problem,
 )
 from musiclab_desktop.core.display import printable
-from musiclab_desktop.core.errors import InvalidStateError, NotFoundError, ValidationError
+from musiclab_desktop.core.errors import InvalidStateError, ValidationError
 from musiclab_desktop.core.models import Dataset, DatasetItem, RunLogChunk
 from musiclab_desktop.core.records import DatasetItemRecord, DatasetRecord
+from musiclab_desktop.core.services.rows import get_dataset_row
 
 if TYPE_CHECKING:
     from musiclab_desktop.core.library import Library
@@ -33,13 +35,6 @@ class ImportReport:
     problems: list[tuple[str, str]]
 
 
-def get_dataset_row(session: Session, dataset_id: int) -> Dataset:
-    dataset = session.get(Dataset, dataset_id)
-    if dataset is None:
-        raise NotFoundError(f"Dataset {dataset_id} does not exist.")
-    return dataset
-
-
 def dataset_record(session: Session, dataset: Dataset) -> DatasetRecord:
     total, usable, duration = session.execute(
         select(
@@ -51,8 +46,9 @@ def dataset_record(session: Session, dataset: Dataset) -> DatasetRecord:
             ),
         ).where(DatasetItem.dataset_id == dataset.id)
     ).one()
+    # coalesce never gives NULL, but SQLAlchemy types it as the optional column.
     return DatasetRecord.of(
-        dataset, clip_count=total, usable_count=int(usable), total_duration=float(duration)
+        dataset, clip_count=total, usable_count=int(usable), total_duration=float(duration or 0.0)
     )
 
 
@@ -212,7 +208,7 @@ class DatasetService:
         with self._library.transaction() as session:
             return dataset_record(session, get_dataset_row(session, dataset_id))
 
-    def items(self, dataset_id: int) -> list[DatasetItemRecord]:
+    def items(self, dataset_id: int) -> builtins.list[DatasetItemRecord]:
         with self._library.transaction() as session:
             get_dataset_row(session, dataset_id)
             rows = session.scalars(

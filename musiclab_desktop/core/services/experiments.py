@@ -9,20 +9,15 @@ from sqlalchemy.orm import Session
 
 from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.core.errors import InvalidStateError, NotFoundError, ValidationError
-from musiclab_desktop.core.models import Dataset, Experiment, ExperimentStatus, Run, RunStatus
+from musiclab_desktop.core.models import Dataset, Experiment, Run
 from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.core.services.rows import get_experiment_row
+from musiclab_desktop.core.status import ExperimentStatus, RunStatus
 
 if TYPE_CHECKING:
     from musiclab_desktop.core.library import Library
 
 _UNSET: Any = object()
-
-
-def get_experiment_row(session: Session, experiment_id: int) -> Experiment:
-    experiment = session.get(Experiment, experiment_id)
-    if experiment is None:
-        raise NotFoundError(f"Experiment {experiment_id} does not exist.")
-    return experiment
 
 
 def experiment_record(session: Session, experiment: Experiment) -> ExperimentRecord:
@@ -44,6 +39,16 @@ def refuse_if_archived(experiment: Experiment, action: str) -> None:
     if experiment.status == ExperimentStatus.ARCHIVED:
         raise InvalidStateError(
             f"Experiment '{experiment.name}' is archived; unarchive it to {action}.")
+
+
+def start_refusal(experiment: Experiment) -> str | None:
+    """Why no run of ``experiment`` can start now, or None when one can."""
+    if experiment.status == ExperimentStatus.ARCHIVED:
+        return f"Experiment '{experiment.name}' is archived; unarchive it to start runs."
+    if experiment.dataset_id is None:
+        return (f"Experiment '{experiment.name}' has no dataset: a dataset is required to "
+                "start a run. Link one first.")
+    return None
 
 
 def _clean_name(name: str) -> str:
@@ -173,6 +178,11 @@ class ExperimentService:
             experiment.status = ExperimentStatus.DRAFT
             session.flush()
             return experiment_record(session, experiment)
+
+    def start_refusal(self, experiment_id: int) -> str | None:
+        """Why a run of this experiment cannot start now (the sentence to show), or None."""
+        with self._library.transaction() as session:
+            return start_refusal(get_experiment_row(session, experiment_id))
 
     def effective_config(self, experiment_id: int) -> TrainingConfig:
         return TrainingConfig.from_dict(self.get(experiment_id).config)

@@ -8,6 +8,7 @@ and only finished runs can be deleted.
 
 from __future__ import annotations
 
+import builtins
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -28,19 +29,19 @@ from musiclab_desktop.core.folder_names import (
 from musiclab_desktop.core.models import (
     Adapter,
     Experiment,
-    ExperimentStatus,
     Run,
-    RunStatus,
     utcnow,
 )
 from musiclab_desktop.core.protocol import DATASET_FILE, RUN_SPEC_FILE, RunSpec
 from musiclab_desktop.core.records import RunDetail, RunRecord
 from musiclab_desktop.core.services.datasets import export_for_run
-from musiclab_desktop.core.services.experiments import get_experiment_row
+from musiclab_desktop.core.services.experiments import start_refusal
+from musiclab_desktop.core.services.rows import get_experiment_row, get_run_row
 from musiclab_desktop.core.services.status_rules import (
     refresh_best_run,
     refresh_experiment_status,
 )
+from musiclab_desktop.core.status import RunStatus
 
 if TYPE_CHECKING:
     from musiclab_desktop.core.library import Library
@@ -51,13 +52,6 @@ STOPPED_BY_USER = "stopped by user"
 # Short enough to read in a table and a terminal title; folder names are cut shorter.
 RUN_NAME_MAX_LENGTH = 100
 _DEFAULT_NAME = re.compile(r"^run-(\d+)$")
-
-
-def get_run_row(session: Session, run_id: int) -> Run:
-    run = session.get(Run, run_id)
-    if run is None:
-        raise NotFoundError(f"Run {run_id} does not exist.")
-    return run
 
 
 def _run_config(session: Session, run: Run) -> TrainingConfig:
@@ -98,7 +92,7 @@ class RunService:
             ).all()
             return [RunRecord.from_raw(row) for row in rows]
 
-    def list_active(self) -> list[RunRecord]:
+    def list_active(self) -> builtins.list[RunRecord]:
         with self._library.transaction() as session:
             rows = session.scalars(
                 select(Run).where(Run.status.in_(RunStatus.ACTIVE)).order_by(Run.id)
@@ -181,15 +175,9 @@ class RunService:
 
     @staticmethod
     def _check_can_start(experiment: Experiment) -> None:
-        if experiment.status == ExperimentStatus.ARCHIVED:
-            raise InvalidStateError(
-                f"Experiment '{experiment.name}' is archived; unarchive it to start runs."
-            )
-        if experiment.dataset_id is None:
-            raise InvalidStateError(
-                f"Experiment '{experiment.name}' has no dataset: a dataset is required to "
-                "start a run. Link one first."
-            )
+        refusal = start_refusal(experiment)
+        if refusal is not None:
+            raise InvalidStateError(refusal)
 
     @staticmethod
     def _choose_name(session: Session, experiment_id: int, name: str | None) -> str:
@@ -343,7 +331,9 @@ class RunService:
             self._finish(session, run, RunStatus.CANCELLED, error=reason)
             return RunRecord.of(run)
 
-    def reconcile_interrupted(self, is_alive: Callable[[RunRecord], bool]) -> list[RunRecord]:
+    def reconcile_interrupted(
+        self, is_alive: Callable[[RunRecord], bool]
+    ) -> builtins.list[RunRecord]:
         """Mark FAILED the runs left active by a process that is gone (an app restart)."""
         interrupted = []
         for run in self.list_active():
@@ -402,7 +392,9 @@ class RunService:
         return len(ids)
 
     @staticmethod
-    def _deletable_runs(session: Session, experiment: Experiment, ids: list[int]) -> list[Run]:
+    def _deletable_runs(
+        session: Session, experiment: Experiment, ids: builtins.list[int]
+    ) -> builtins.list[Run]:
         runs = session.scalars(
             select(Run).where(Run.id.in_(ids), Run.experiment_id == experiment.id)
         ).all()

@@ -17,18 +17,19 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from musiclab_desktop.core.models import Experiment, ExperimentStatus, Run, RunStatus
+from musiclab_desktop.core.models import Experiment, Run
 from musiclab_desktop.core.records import as_utc
+from musiclab_desktop.core.status import ExperimentStatus, RunStatus
 
 
-def status_from_runs(current: str, run_statuses: Iterable[str]) -> str:
+def status_from_runs(current: str, run_statuses: Iterable[str]) -> ExperimentStatus:
     statuses = list(run_statuses)
     if current == ExperimentStatus.ARCHIVED:
-        return current
+        return ExperimentStatus.ARCHIVED
     if RunStatus.RUNNING in statuses:
         return ExperimentStatus.RUNNING
     if RunStatus.PENDING in statuses:
-        return current
+        return ExperimentStatus(current)
     if RunStatus.COMPLETED in statuses:
         return ExperimentStatus.COMPLETED
     if RunStatus.FAILED in statuses:

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from musiclab_desktop.core.metric_blocks import INSERT_BLOCK, pack_block, unpack_blocks
 from musiclab_desktop.core.records import MetricSeriesData
-from musiclab_desktop.core.services.runs import get_run_row
+from musiclab_desktop.core.services.rows import get_run_row
 
 if TYPE_CHECKING:
     from musiclab_desktop.core.library import Library
@@ -89,17 +89,17 @@ class TelemetryService:
     def log_chunk_count(self, run_id: int) -> int:
         """How many chunks are stored: the ``end_chunk`` of a snapshot taken now."""
         with self._library.transaction() as session:
-            return session.connection().exec_driver_sql(
+            return int(session.connection().exec_driver_sql(
                 "SELECT COALESCE(MAX(seq), -1) + 1 FROM run_log_chunks WHERE run_id = ?",
                 (run_id,),
-            ).scalar_one()
+            ).scalar_one())
 
     def log_size(self, run_id: int) -> int:
         with self._library.transaction() as session:
-            return session.connection().exec_driver_sql(
+            return int(session.connection().exec_driver_sql(
                 "SELECT COALESCE(SUM(LENGTH(data)), 0) FROM run_log_chunks WHERE run_id = ?",
                 (run_id,),
-            ).scalar_one()
+            ).scalar_one())
 
     # --- metrics -------------------------------------------------------------
 
