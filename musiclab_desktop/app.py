@@ -20,6 +20,7 @@ from musiclab_desktop.core.errors import DataFolderError, MusiclabError
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.ui.main_window import MainWindow
+from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.window_factory import application, create_main_window
 
@@ -88,6 +89,7 @@ def main(argv: Sequence[str] | None = None, *, exec_loop: bool = True) -> int:
         sys.excepthook = previous_hook
         _open_windows.remove(window)
         window.close()  # saves geometry and selection if the loop ended another way
+        wait_for_ops()  # no background read may still use the database it closes
         window.library.close()
 
 

@@ -61,7 +61,7 @@ class ScientificSpinBox(QDoubleSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
         try:
             number = float(stripped)
@@ -108,9 +108,6 @@ class FieldEditor:
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
         self._apply_read_only(read_only)
-
-    def is_editable(self) -> bool:
-        return not self.read_only
 
     def _apply_read_only(self, read_only: bool) -> None:
         # Combos and check boxes have no read-only mode: disabled is the honest look

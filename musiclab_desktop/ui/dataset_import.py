@@ -1,61 +1,31 @@
 """Importing a dataset folder off the GUI thread, with progress shown in a dialog.
 
 Scanning reads every clip's header; on a large folder or a network drive that takes
-seconds, so it runs in a QThread. The core's progress callback is called on that
-thread and relayed to the GUI by a queued signal.
+seconds, so it runs as a change op (``ui/ops.py``). Core's progress callback is called
+on the pool thread and relayed to the GUI by a queued signal.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from musiclab_desktop.core.errors import MusiclabError
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.services.datasets import ImportReport
+from musiclab_desktop.ui.change_notice import Change, notice_for
 from musiclab_desktop.ui.formatting import plural
+from musiclab_desktop.ui.ops import ChangeOp, ProgressRelay
 from musiclab_desktop.ui.prompts import Prompts
-
-_log = logging.getLogger(__name__)
-
-
-class _ImportJob(QObject):
-    """Lives on the worker thread; calls core and reports back by signals."""
-
-    progressed = Signal(int, int)
-    succeeded = Signal(object)  # ImportReport
-    failed = Signal(str)
-
-    def __init__(self, library: Library, folder: str, name: str | None) -> None:
-        super().__init__()
-        self._library = library
-        self._folder = folder
-        self._name = name
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            report = self._library.datasets.import_folder(
-                self._folder, name=self._name, progress=self.progressed.emit
-            )
-        except MusiclabError as exc:
-            self.failed.emit(str(exc))
-        except OSError as exc:
-            self.failed.emit(f"Cannot read {self._folder}: {exc.strerror or exc}.")
-        except Exception as exc:  # the job must always end with a signal
-            # Without one the modal progress dialog would stay open and every later import
-            # would be refused as "already running"; say what happened instead.
-            _log.exception("Importing %s failed", self._folder)
-            self.failed.emit(f"Importing {self._folder} failed: {type(exc).__name__}: {exc}.")
-        else:
-            self.succeeded.emit(report)
 
 
 class DatasetImporter(QObject):
-    """Starts one import at a time and reports progress, success or a failure sentence."""
+    """Starts one import at a time and reports progress, success or a failure sentence.
+
+    A dialog closed while its import scans is not called back (ops drop results for a
+    deleted parent); the import itself finishes and the change notice says so."""
 
     progressed = Signal(int, int)  # clips scanned, clips found
     finished = Signal(object)  # ImportReport
@@ -64,47 +34,40 @@ class DatasetImporter(QObject):
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self._thread: QThread | None = None
-        self._job: _ImportJob | None = None
+        self._relay = ProgressRelay(self)
+        self._relay.progressed.connect(self.progressed)
+        self._running = False
 
     def is_running(self) -> bool:
-        return self._thread is not None
+        return self._running
 
     def start(self, folder: str | Path, name: str | None = None) -> None:
-        if self._thread is not None:
+        if self._running:
             raise RuntimeError("An import is already running.")
-        thread = QThread(self)
-        thread.setObjectName("datasetImportThread")
-        job = _ImportJob(self._library, str(folder), name)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.progressed.connect(self.progressed)
-        job.succeeded.connect(self._on_succeeded)
-        job.failed.connect(self._on_failed)
-        self._thread, self._job = thread, job
-        thread.start()
-
-    def wait(self, timeout_ms: int = 30_000) -> bool:
-        """Block until the worker thread ended (for shutdown and tests)."""
-        return self._thread.wait(timeout_ms) if self._thread is not None else True
+        self._running = True
+        folder = str(folder)
+        ChangeOp(self, notice_for(self._library),
+                 op=lambda: self._library.datasets.import_folder(
+                     folder, name=name, progress=self._relay.report),
+                 success=self._on_succeeded,
+                 change=Change.of(datasets=True),
+                 ).failure(lambda exc: self._on_failed(folder, exc)).run_in_background()
 
     def _on_succeeded(self, report: ImportReport) -> None:
-        self._stop()
+        self._running = False
         self.finished.emit(report)
 
-    def _on_failed(self, message: str) -> None:
-        self._stop()
+    def _on_failed(self, folder: str, exc: Exception) -> None:
+        # Every failure ends the import with a sentence: without one the modal progress
+        # dialog would stay open and every later import be refused as "already running".
+        self._running = False
+        if isinstance(exc, MusiclabError):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = f"Cannot read {folder}: {exc.strerror or exc}."
+        else:
+            message = f"Importing {folder} failed: {type(exc).__name__}: {exc}."
         self.failed.emit(message)
-
-    def _stop(self) -> None:
-        thread, job = self._thread, self._job
-        self._thread = self._job = None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
-        if job is not None:
-            job.deleteLater()
 
 
 def ask_and_import(parent: QWidget, library: Library, prompts: Prompts,

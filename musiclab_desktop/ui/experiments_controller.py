@@ -1,35 +1,55 @@
-"""The main window's view-model: what the list shows, and every change made to experiments.
+"""The main window's view-model: what the list shows, and every change made to the library.
 
-Widgets call these methods instead of the core services, so the list model stays in
-step with the database in one place. Errors from core (MusiclabError) pass through
-unchanged for the caller to show as a sentence.
+Widgets call these methods instead of the core services and the run manager. Each
+change ends with one :class:`~musiclab_desktop.ui.change_notice.Change` on
+:attr:`ExperimentsController.notice`, which the list (here), the detail tabs and the
+runs page follow. Slow work comes back as an op (see ``ui/ops.py``) for the caller to
+finish and start. Errors from core (MusiclabError) pass through unchanged for the
+caller to show as a sentence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from musiclab_desktop.core.errors import NotFoundError
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.records import AdapterRecord, DatasetRecord, ExperimentRecord
+from musiclab_desktop.core.records import (
+    AdapterRecord,
+    DatasetRecord,
+    ExperimentRecord,
+    RunRecord,
+)
+from musiclab_desktop.runner.interpreter import build_tiny_model
+from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui import library_work
+from musiclab_desktop.ui.change_notice import Change, notice_for
 from musiclab_desktop.ui.experiment_list.model import ExperimentListModel
+from musiclab_desktop.ui.library_work import Comparison, RunDeletion, RunHistory
+from musiclab_desktop.ui.ops import ChangeOp, QueryOp
 
 
 class ExperimentsController(QObject):
-    """Holds the list filter and applies changes to core, then to the list model."""
+    """Holds the list filter, applies changes through core and announces them."""
 
-    # The experiment as it is now, after a change made through this controller.
-    experimentChanged = Signal(object)
     # Emitted after the list was reloaded (filter change, creation, refresh).
     listReloaded = Signal()
 
-    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, manager: RunManager,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
+        self.manager = manager
+        self.notice = notice_for(library)
         self.model = ExperimentListModel(self)
         self._show_archived = False
         self._search = ""
+        self.notice.changed.connect(self._on_change)
+        manager.runStatusChanged.connect(self._on_run_status)
 
     # --- the list ------------------------------------------------------------
 
@@ -67,47 +87,61 @@ class ExperimentsController(QObject):
     def get(self, experiment_id: int) -> ExperimentRecord:
         return self.library.experiments.get(experiment_id)
 
-    # --- changes -------------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        """The list's part of every change: new rows, changed rows, rows gone."""
+        if change.experiment_list:
+            self.reload()
+            return
+        for experiment_id in change.experiments:
+            try:
+                record = self.get(experiment_id)
+            except NotFoundError:
+                self.model.remove(experiment_id)
+                continue
+            if record.archived and not self._show_archived:
+                self.model.remove(record.id)
+            else:
+                self.model.update_record(record)
+
+    # --- changes to experiments ------------------------------------------------
 
     def create(self, name: str, description: str, dataset_id: int | None,
                config: dict[str, Any] | None) -> ExperimentRecord:
         record = self.library.experiments.create(
             name, description=description, dataset_id=dataset_id, config=config
         )
-        self.reload()
+        self.notice.notify(Change.of(experiments=[record.id], experiment_list=True))
         return record
 
     def archive(self, experiment_id: int) -> ExperimentRecord:
-        record = self.library.experiments.archive(experiment_id)
-        self._apply(record, keep=self._show_archived)
-        return record
+        return self._changed(self.library.experiments.archive(experiment_id))
 
     def unarchive(self, experiment_id: int) -> ExperimentRecord:
-        record = self.library.experiments.unarchive(experiment_id)
-        self._apply(record, keep=True)
-        return record
+        return self._changed(self.library.experiments.unarchive(experiment_id))
 
     def update_config(self, experiment_id: int, config: dict[str, Any]) -> ExperimentRecord:
-        record = self.library.experiments.update(experiment_id, config=config)
-        self._apply(record, keep=True)
-        return record
+        return self._changed(self.library.experiments.update(experiment_id, config=config))
 
     def link_dataset(self, experiment_id: int, dataset_id: int | None) -> ExperimentRecord:
-        record = self.library.experiments.update(experiment_id, dataset_id=dataset_id)
-        self._apply(record, keep=True)
+        return self._changed(self.library.experiments.update(experiment_id,
+                                                             dataset_id=dataset_id))
+
+    def _changed(self, record: ExperimentRecord) -> ExperimentRecord:
+        self.notice.notify(Change.of(experiments=[record.id]))
         return record
 
-    def refresh(self, experiment_id: int) -> None:
-        """Read the experiment again after a change elsewhere (a run started or ended)."""
-        record = self.library.experiments.get(experiment_id)
-        self._apply(record, keep=not record.archived or self.show_archived)
+    def make_demo(self, parent: QObject, python: str,
+                  success: Callable[[Any], None]) -> ChangeOp[Any]:
+        """The offline demo (tiny model, synthesized clips, an experiment), as an op."""
+        def make() -> Any:
+            # Imported here: the demo synthesizes audio with numpy and soundfile, which
+            # the window does not need to paint.
+            from musiclab_desktop.core.demo import create_demo
 
-    def _apply(self, record: ExperimentRecord, *, keep: bool) -> None:
-        if keep:
-            self.model.update_record(record)
-        else:
-            self.model.remove(record.id)
-        self.experimentChanged.emit(record)
+            return create_demo(self.library, lambda folder: build_tiny_model(python, folder))
+
+        return ChangeOp(parent, self.notice, op=make, success=success,
+                        change=Change.of(experiment_list=True, datasets=True))
 
     # --- what the detail view reads -----------------------------------------------
 
@@ -119,3 +153,66 @@ class ExperimentsController(QObject):
 
     def adapters(self, experiment_id: int) -> list[AdapterRecord]:
         return self.library.adapters.list(experiment_id)
+
+    # --- runs ------------------------------------------------------------------------
+
+    def runs(self, experiment_id: int) -> list[RunRecord]:
+        return self.library.runs.list(experiment_id)
+
+    def run(self, run_id: int) -> RunRecord:
+        return self.library.runs.get(run_id)
+
+    def next_run_name(self, experiment_id: int) -> str:
+        return self.library.runs.next_name(experiment_id)
+
+    def start_refusal(self, experiment_id: int) -> str | None:
+        """Why no run of the experiment can start now, or None when one can."""
+        return self.library.experiments.start_refusal(experiment_id)
+
+    def start_run(self, experiment_id: int, name: str | None,
+                  override: dict[str, Any] | None) -> RunRecord:
+        run = self.library.runs.prepare_start(experiment_id, name=name, override=override)
+        self.manager.start(run)
+        self.notice.notify(Change.of(experiments=[experiment_id], runs=[run.id]))
+        return self.run(run.id)
+
+    def cancel_run(self, run_id: int) -> None:
+        self.manager.cancel(run_id)
+
+    def delete_runs(self, parent: QObject, experiment_id: int, run_ids: list[int],
+                    success: Callable[[RunDeletion], None]) -> ChangeOp[RunDeletion]:
+        """Deleting removes run folders (``rmtree``): seconds on a big run, so an op."""
+        return ChangeOp(parent, self.notice,
+                        op=partial(library_work.delete_runs, self.library, experiment_id,
+                                   run_ids),
+                        success=success,
+                        change=Change.of(experiments=[experiment_id], runs=run_ids))
+
+    def load_history(self, parent: QObject, run_id: int,
+                     success: Callable[[RunHistory], None]) -> QueryOp[RunHistory]:
+        """One consistent snapshot of a run's log and metrics, while it may be writing.
+
+        The runner flushes first and the snapshot's end (the stored chunk count) is
+        noted here, on the GUI thread: live bytes that arrive later are the caller's
+        to add, so together they are every byte once, in order.
+        """
+        self.manager.flush(run_id)
+        end_chunk = self.library.telemetry.log_chunk_count(run_id)
+        return QueryOp(parent, op=partial(library_work.read_history, self.library, run_id,
+                                          end_chunk), success=success)
+
+    def load_comparison(self, parent: QObject, run_ids: list[int],
+                        success: Callable[[Comparison], None]) -> QueryOp[Comparison]:
+        for run_id in run_ids:
+            self.manager.flush(run_id)
+        return QueryOp(parent, op=partial(library_work.read_comparison, self.library,
+                                          run_ids), success=success)
+
+    def _on_run_status(self, run_id: int, _status: str) -> None:
+        """The runner moved a run on: its row, its experiment's status, maybe an adapter."""
+        try:
+            run = self.run(run_id)
+        except NotFoundError:
+            return
+        self.notice.notify(Change.of(experiments=[run.experiment_id], runs=[run_id],
+                                     adapters=run.is_terminal))

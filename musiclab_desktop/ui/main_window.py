@@ -23,7 +23,6 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.runner.interpreter import training_interpreter
 from musiclab_desktop.runner.manager import RunManager
-from musiclab_desktop.ui.demo_setup import DemoSetup
 from musiclab_desktop.ui.detail import DetailView
 from musiclab_desktop.ui.detail.view import RUNS
 from musiclab_desktop.ui.empty_state import EmptyState
@@ -31,6 +30,7 @@ from musiclab_desktop.ui.experiment_actions import ExperimentActions
 from musiclab_desktop.ui.experiment_list import ExperimentListPanel
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.formatting import plural
+from musiclab_desktop.ui.ops import describe_error
 from musiclab_desktop.ui.prompts import Prompts, close_while_training_question
 from musiclab_desktop.ui.resources import app_icon, icon
 from musiclab_desktop.ui.runs.lazy_tab import LazyRunsTab
@@ -64,18 +64,16 @@ class MainWindow(QMainWindow):
         self.prompts = prompts or Prompts()
         self._reverting_selection = False
         self.state = WindowState(settings or default_settings(), str(library.root))
-        self.controller = ExperimentsController(library, self)
-        self.actions = ExperimentActions(self.controller, self.prompts, self)
         self.run_manager = run_manager or RunManager(library, parent=self)
+        self.controller = ExperimentsController(library, self.run_manager, self)
+        # Not `actions`: that would hide QWidget.actions().
+        self.experiment_actions = ExperimentActions(self.controller, self.prompts, self)
+        self._demo_running = False
         self._build()
         self._build_menus()
         self._connect()
         self.training_env = TrainingEnvGate(self, self.runs_tab, self.run_manager.settings,
                                             self.prompts)
-        self.demo = DemoSetup(library, lambda: training_interpreter(self.run_manager.settings),
-                              self)
-        self.demo.finished.connect(self._on_demo_ready)
-        self.demo.failed.connect(self._on_demo_failed)
         self.resize(*DEFAULT_SIZE)
         self.splitter.setSizes([LIST_WIDTH, DEFAULT_SIZE[0] - LIST_WIDTH])
         self.state.restore_window(self, self.splitter)
@@ -89,10 +87,11 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.list_panel = ExperimentListPanel(self.controller.model, self.splitter)
         self.list_panel.setMinimumWidth(260)
-        self.list_panel.layout().addWidget(self._build_list_footer())
+        panel_layout = self.list_panel.layout()
+        assert panel_layout is not None  # the panel lays itself out in its constructor
+        panel_layout.addWidget(self._build_list_footer())
         self.detail = DetailView(self.controller, self.prompts, self.splitter)
-        self.runs_tab = LazyRunsTab(self.library, self.run_manager, self.prompts, self.detail)
-        self.runs_tab.runsChanged.connect(self.controller.refresh)
+        self.runs_tab = LazyRunsTab(self.controller, self.prompts, self.detail)
         self.detail.set_runs_page(self.runs_tab)
         self.right = QStackedWidget(self.splitter)
         self.right.setObjectName("detailStack")
@@ -139,7 +138,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.datasets_button, 0, Qt.AlignmentFlag.AlignLeft)
         return footer
 
-    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
+    def _action(self, text: str, slot: object,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 icon_name: str = "", name: str = "") -> QAction:
         action = QAction(text, self)
         if icon_name:
@@ -193,11 +193,11 @@ class MainWindow(QMainWindow):
         panel = self.list_panel
         panel.currentExperimentChanged.connect(self._on_current_changed)
         panel.archiveRequested.connect(self.archive)
-        panel.unarchiveRequested.connect(self.actions.unarchive)
+        panel.unarchiveRequested.connect(self.experiment_actions.unarchive)
         panel.newRequested.connect(self.new_experiment)
         panel.searchChanged.connect(self.controller.set_search)
         panel.showArchivedChanged.connect(self._on_show_archived)
-        self.detail.unarchiveRequested.connect(self.actions.unarchive)
+        self.detail.unarchiveRequested.connect(self.experiment_actions.unarchive)
         self.detail.datasetsRequested.connect(self.open_datasets)
         self.controller.listReloaded.connect(self._sync)
         self.controller.model.rowsRemoved.connect(self._sync)
@@ -241,33 +241,37 @@ class MainWindow(QMainWindow):
         dialog = DatasetsDialog(self.library, self.prompts, self)
         if dataset_id is not None:
             dialog.select_dataset(dataset_id)
-        dialog.exec()
-        # An import may have happened: what the detail view shows of it may be new.
-        self.detail.refresh()
+        dialog.exec()  # an import announces itself: the detail view follows the notice
 
     def try_demo(self) -> bool:
         """Make the offline demo (tiny model, synthesized clips, an experiment), then show it."""
         if not self.training_env.ready_to_start():
             return False
-        if not self.demo.start():
+        if self._demo_running:
             return False
+        self._demo_running = True
+        python = training_interpreter(self.run_manager.settings)
+        self.controller.make_demo(self, python, self._on_demo_ready).failure(
+            self._on_demo_failed).run_in_background()
         self.demo_action.setEnabled(False)
         self.statusBar().showMessage("Preparing the demo: building a tiny MusicGen…")
         return True
 
     def _on_demo_ready(self, result: DemoResult) -> None:
+        self._demo_running = False
         self.demo_action.setEnabled(True)
         self.statusBar().clearMessage()
-        self.controller.reload()
+        self.controller.reload()  # the notice follows; the list must hold it now
         self.select_experiment(result.experiment.id)
         self.detail.tabs.setCurrentIndex(RUNS)
         show_toast(self, "Demo ready: press Start run to train it (about half a minute)",
                    "waveform")
 
-    def _on_demo_failed(self, message: str) -> None:
+    def _on_demo_failed(self, exc: Exception) -> None:
+        self._demo_running = False
         self.demo_action.setEnabled(True)
         self.statusBar().clearMessage()
-        self.prompts.error(self, "Cannot prepare the demo", message)
+        self.prompts.error(self, "Cannot prepare the demo", describe_error(exc))
 
     def open_training_environment(self) -> None:
         self.training_env.open_dialog()
@@ -292,7 +296,7 @@ class MainWindow(QMainWindow):
         if shown is not None and shown.id == record.id and (
                 not self.detail.config_tab.resolve_unsaved_changes()):
             return None
-        return self.actions.archive(record)
+        return self.experiment_actions.archive(record)
 
     # --- reacting ------------------------------------------------------------
 

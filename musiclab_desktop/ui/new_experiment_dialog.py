@@ -216,8 +216,3 @@ class NewExperimentDialog(QDialog):
     def _set_name_error(self, message: str) -> None:
         self.name_error.setText(message)
         self.name_error.setVisible(bool(message))
-
-    def done(self, result: int) -> None:
-        # An import still scanning would report to a dialog that is gone.
-        self.dataset_picker.importer.wait()
-        super().done(result)

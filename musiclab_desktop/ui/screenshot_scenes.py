@@ -13,6 +13,7 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
 from musiclab_desktop.ui.detail.view import ADAPTERS, CONFIG, RUNS
 from musiclab_desktop.ui.main_window import MainWindow
+from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
 from musiclab_desktop.ui.sample_data import populate
@@ -115,7 +116,9 @@ def scene_archived(library: Library, root: Path, size: QSize, out: Path) -> Path
     window.list_panel.archived_toggle.setChecked(True)
     chops = _id(library, "Vocal chops")
     window.select_experiment(chops)
-    window.actions.archive(window.list_panel.current_record())  # type: ignore[arg-type]
+    record = window.list_panel.current_record()
+    assert record is not None  # selected just above
+    window.experiment_actions.archive(record)
     window.select_experiment(_id(library, "Synthwave test"))
     path = _save(window, out)
     library.experiments.unarchive(chops)  # as it was, for the next size
@@ -195,7 +198,7 @@ def _show_run(window: MainWindow, run_name: str) -> None:
     page = window.runs_page
     run = next(r for r in page.model.runs() if r.name == run_name)
     page.select_run(run.id)
-    page.loader.wait()
+    wait_for_ops()
     _settle(12)
 
 
@@ -218,6 +221,7 @@ def scene_runs_compare(library: Library, root: Path, size: QSize, out: Path) -> 
     for run in finished[:3]:
         page.model.set_checked(run.id, True)
     page.request_compare()
+    wait_for_ops()
     _settle(12)
     return _save_and_close(window, out)
 

@@ -1,8 +1,4 @@
-"""Status badges: the one place that decides a status's label and colour.
-
-Badge colours are fixed rather than taken from the palette: each is a saturated fill
-with white text, readable on light and dark backgrounds alike.
-"""
+"""Status badges: a status painted as a pill, with the look ui/status_style.py gives it."""
 
 from __future__ import annotations
 
@@ -10,37 +6,19 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QLabel, QWidget
 
-from musiclab_desktop.core.models import ExperimentStatus, RunStatus
+from musiclab_desktop.ui.status_style import status_style
 
-_COLOURS: dict[str, str] = {
-    ExperimentStatus.DRAFT: "#64748b",
-    ExperimentStatus.RUNNING: "#2563eb",
-    ExperimentStatus.COMPLETED: "#15803d",
-    ExperimentStatus.FAILED: "#dc2626",
-    ExperimentStatus.ARCHIVED: "#8a8f98",
-    RunStatus.PENDING: "#b45309",
-    RunStatus.CANCELLED: "#6b7280",
-}
-_LABELS: dict[str, str] = {
-    ExperimentStatus.DRAFT: "Draft",
-    ExperimentStatus.RUNNING: "Training",
-    ExperimentStatus.COMPLETED: "Completed",
-    ExperimentStatus.FAILED: "Failed",
-    ExperimentStatus.ARCHIVED: "Archived",
-    RunStatus.PENDING: "Queued",
-    RunStatus.CANCELLED: "Cancelled",
-}
 TEXT_COLOUR = QColor("#ffffff")
 _PAD_X = 7
 _PAD_Y = 2
 
 
 def badge_label(status: str) -> str:
-    return _LABELS.get(status, status.title())
+    return status_style(status).label
 
 
 def badge_colour(status: str) -> QColor:
-    return QColor(_COLOURS.get(status, "#64748b"))
+    return QColor(status_style(status).colour)
 
 
 def badge_font(base: QFont) -> QFont:

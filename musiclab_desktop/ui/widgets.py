@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QSplitterHandle,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -129,6 +130,16 @@ def separator(parent: QWidget | None = None) -> QFrame:
     line.setFrameShadow(QFrame.Shadow.Plain)
     line.setForegroundRole(QPalette.ColorRole.Midlight)
     return line
+
+
+def text_tool_button(parent: QWidget, text: str, name: str, tip: str) -> QToolButton:
+    """A flat toolbar button with a word or a symbol on it (no icon), raised on hover."""
+    button = QToolButton(parent)
+    button.setText(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setAutoRaise(True)
+    return button
 
 
 def read_only_table(name: str, parent: QWidget) -> QTableView:

@@ -44,7 +44,3 @@ class LinkDatasetDialog(QDialog):
     def _sync(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(self.picker.dataset_id() is not None)
-
-    def done(self, result: int) -> None:
-        self.picker.importer.wait()
-        super().done(result)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError
-from musiclab_desktop.core.models import ExperimentStatus
 from musiclab_desktop.core.records import DatasetRecord, ExperimentRecord
+from musiclab_desktop.core.status import ExperimentStatus
 from musiclab_desktop.ui.formatting import (
     duration_text,
     local_datetime,

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QTabWidget, QVBoxLayout, QWi
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError
 from musiclab_desktop.core.records import DatasetRecord, ExperimentRecord
+from musiclab_desktop.ui.change_notice import Change
 from musiclab_desktop.ui.detail.adapters_tab import AdaptersTab
 from musiclab_desktop.ui.detail.config_tab import ConfigTab
 from musiclab_desktop.ui.detail.overview import OverviewTab
@@ -40,7 +41,7 @@ class DetailView(QWidget):
         self._record: ExperimentRecord | None = None
         self._adapters_stale = True
         self._build()
-        controller.experimentChanged.connect(self._on_experiment_changed)
+        controller.notice.changed.connect(self._on_change)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -71,8 +72,7 @@ class DetailView(QWidget):
         self.tabs.addTab(self.adapters_tab, icon("adapter"), "Adapters")
         self.tabs.currentChanged.connect(self._on_tab_changed)
         layout.addWidget(self.tabs, 1)
-        self.overview.unarchiveRequested.connect(
-            lambda: self._record and self.unarchiveRequested.emit(self._record))
+        self.overview.unarchiveRequested.connect(self._request_unarchive)
         self.overview.linkDatasetRequested.connect(self.request_link_dataset)
         self.overview.viewDatasetRequested.connect(
             lambda dataset_id: self.datasetsRequested.emit(dataset_id))
@@ -96,7 +96,9 @@ class DetailView(QWidget):
         self._call_runs_page(self._record)
 
     def runs_page(self) -> QWidget:
-        return self.tabs.widget(RUNS)
+        page = self.tabs.widget(RUNS)
+        assert page is not None  # the tab is always there: a placeholder or the page
+        return page
 
     def experiment(self) -> ExperimentRecord | None:
         return self._record
@@ -167,9 +169,22 @@ class DetailView(QWidget):
                 error = exc
         self.overview.set_experiment(record, dataset, error)
 
-    def _on_experiment_changed(self, record: ExperimentRecord) -> None:
-        if self._record is not None and record.id == self._record.id:
-            self.set_experiment(record)
+    def _request_unarchive(self) -> None:
+        if self._record is not None:
+            self.unarchiveRequested.emit(self._record)
+
+    def _on_change(self, change: Change) -> None:
+        """Follow the notice: read the experiment shown again when it (or a dataset it
+        may show) changed; adapters are read again when next shown."""
+        record = self._record
+        if record is None:
+            return
+        if change.touches_experiment(record.id) or change.datasets:
+            self.refresh()
+        elif change.adapters:
+            self._adapters_stale = True
+            if self.tabs.currentIndex() == ADAPTERS:
+                self._load_adapters()
 
     def _on_tab_changed(self, index: int) -> None:
         if index == ADAPTERS and self._adapters_stale:

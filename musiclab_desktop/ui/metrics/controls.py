@@ -31,14 +31,19 @@ class ChartControls(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.selector = self._make_selector()
-        self.log_toggle = QCheckBox("Log scale", objectName="logScaleToggle")
+        self.log_toggle = QCheckBox("Log scale")
+        self.log_toggle.setObjectName("logScaleToggle")
         self.log_toggle.toggled.connect(self.logToggled)
         self.smoothing_slider = self._make_slider()
-        self.smoothing_value = QLabel(objectName="smoothingValue")
+        self.smoothing_value = QLabel()
+        self.smoothing_value.setObjectName("smoothingValue")
         self.smoothing_value.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.00") + 4)
-        self.hint = QLabel(objectName="metricsHint")
+        self.hint = QLabel()
+        self.hint.setObjectName("metricsHint")
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.reset_button = QToolButton(objectName="resetViewButton", text="Reset view")
+        self.reset_button = QToolButton()
+        self.reset_button.setObjectName("resetViewButton")
+        self.reset_button.setText("Reset view")
         self.reset_button.setToolTip("Show all points and follow new ones again")
         self.reset_button.clicked.connect(self.resetRequested)
         self.export_button = self._make_export_button()
@@ -46,7 +51,8 @@ class ChartControls(QWidget):
         self._show_smoothing(0)
 
     def _make_selector(self) -> QComboBox:
-        selector = QComboBox(objectName="metricSelector")
+        selector = QComboBox()
+        selector.setObjectName("metricSelector")
         selector.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         selector.setToolTip("Metric to plot")
         selector.currentIndexChanged.connect(self._on_selected)
@@ -57,7 +63,8 @@ class ChartControls(QWidget):
             self.metricChosen.emit(self.selector.itemData(index))
 
     def _make_slider(self) -> QSlider:
-        slider = QSlider(Qt.Orientation.Horizontal, objectName="smoothingSlider")
+        slider = QSlider(Qt.Orientation.Horizontal)
+        slider.setObjectName("smoothingSlider")
         slider.setRange(0, SMOOTHING_STEPS)
         slider.setFixedWidth(110)
         slider.setToolTip("Smoothing (exponential moving average); 0 draws the raw curve")
@@ -65,7 +72,9 @@ class ChartControls(QWidget):
         return slider
 
     def _make_export_button(self) -> QToolButton:
-        button = QToolButton(objectName="exportButton", text="Export")
+        button = QToolButton()
+        button.setObjectName("exportButton")
+        button.setText("Export")
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
         menu.addAction("Save chart as PNG…", self.exportPngRequested.emit)

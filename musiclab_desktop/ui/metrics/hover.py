@@ -18,7 +18,8 @@ from musiclab_desktop.ui.metrics.labels import (
 )
 
 FloatArray = npt.NDArray[np.float64]
-Transform = Callable[[FloatArray], FloatArray]
+# Point indices to view y: what RunCurve.view_values does.
+Transform = Callable[[npt.NDArray[np.intp]], FloatArray]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ _KNOWN: dict[str, MetricInfo] = {
     "grad_norm": MetricInfo("Gradient norm"),
     "frames_per_s": MetricInfo("Throughput", "frames/s", ",.1f"),
     "audio_s_per_s": MetricInfo("Audio seconds / s", "× real time", ".3g"),
-    "epoch": MetricInfo("Epoch", value_format=".3f"),
     "gpu_mem_gb": MetricInfo("GPU memory", "GB", ".2f"),
 }
 

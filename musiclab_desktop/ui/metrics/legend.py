@@ -6,8 +6,9 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.ui.metrics.labels import format_step, format_value, metric_info
-from musiclab_desktop.ui.metrics.series import PARTIAL_STATUSES, RUNNING, RunMetrics
+from musiclab_desktop.ui.metrics.series import RunMetrics
 
 LIVE_HINT = "● Live"
 LIVE_HELD_HINT = "● Live · view held (Reset view follows again)"
@@ -26,7 +27,7 @@ def legend_entry(run: RunMetrics, metric: str, colour: str) -> LegendEntry:
     if last is None:
         value = f"no {metric_info(metric).label.lower()} recorded"
     else:
-        word = "latest" if run.status == RUNNING else "final"
+        word = "latest" if run.status == RunStatus.RUNNING else "final"
         value = f"{word} {format_value(metric, last)}"
     plain = f"{run.run_name} — {value}"
     swatch = f'<span style="color:{colour};font-weight:bold">━━</span>'
@@ -43,7 +44,7 @@ def status_hint(runs: Sequence[RunMetrics], *, comparing: bool, live: bool, foll
     badge says the rest), led by a live marker while points arrive."""
     parts = []
     for run in runs:
-        if run.status in PARTIAL_STATUSES and run.last_step is not None:
+        if run.status in RunStatus.ENDED_EARLY and run.last_step is not None:
             who = run.run_name if comparing else "run"
             parts.append(f"{who} {run.status.lower()} at step {format_step(run.last_step)}")
     hint = f"Partial: {'; '.join(parts)}" if parts else ""

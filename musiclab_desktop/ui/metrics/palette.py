@@ -11,7 +11,6 @@ from PySide6.QtGui import QColor, QPalette
 _LIGHT_RUNS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 # Okabe-Ito's blue is too dark to read on a dark background; its sky blue takes its place.
 _DARK_RUNS = ("#56B4E9", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
-NONFINITE_MARKER = "#D55E00"
 SINGLE_RUN_NONFINITE_MARKER = "#E4002B"
 
 # Tooltip colours are fixed rather than taken from the palette: a dark box with light

@@ -8,14 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from musiclab_desktop.core.status import RunStatus
+
 FloatArray = npt.NDArray[np.float64]
 ArrayLike = npt.ArrayLike
-
-RUNNING = "RUNNING"
-COMPLETED = "COMPLETED"
-FAILED = "FAILED"
-CANCELLED = "CANCELLED"
-PARTIAL_STATUSES = frozenset({FAILED, CANCELLED})
 
 _MIN_CAPACITY = 64
 
@@ -142,7 +138,7 @@ class RunMetrics:
 
     run_id: int
     run_name: str
-    status: str = COMPLETED
+    status: str = RunStatus.COMPLETED
     series: dict[str, MetricSeries] = field(default_factory=dict)
 
     @property
@@ -151,7 +147,7 @@ class RunMetrics:
 
     @property
     def last_step(self) -> float | None:
-        steps = [s.last_step for s in self.series.values() if len(s)]
+        steps = [step for s in self.series.values() if (step := s.last_step) is not None]
         return max(steps) if steps else None
 
     def metric_names(self) -> Iterator[str]:

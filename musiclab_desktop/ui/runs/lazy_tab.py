@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
-from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.prompts import Prompts
 
 if TYPE_CHECKING:
@@ -29,13 +27,11 @@ if TYPE_CHECKING:
 class LazyRunsTab(QWidget):
     """Forwards the selected experiment; builds the RunsPage on first show or use."""
 
-    runsChanged = Signal(int)
-
-    def __init__(self, library: Library, manager: RunManager, prompts: Prompts,
+    def __init__(self, controller: ExperimentsController, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("runsTab")
-        self._args = (library, manager, prompts)
+        self._args = (controller, prompts)
         self._page: RunsPage | None = None
         self._experiment: ExperimentRecord | None = None
         self._stale = False  # the page shows another experiment than self._experiment
@@ -50,7 +46,6 @@ class LazyRunsTab(QWidget):
             from musiclab_desktop.ui.runs.runs_page import RunsPage
 
             self._page = RunsPage(*self._args, parent=self)
-            self._page.runsChanged.connect(self.runsChanged)
             self._stale = True
             if self._start_check is not None:
                 self._page.set_start_check(self._start_check)

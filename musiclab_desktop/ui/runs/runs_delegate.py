@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.ui.runs.runs_model import RUN_ID_ROLE, STATUS_ROLE, Column
 from musiclab_desktop.ui.status_badge import badge_colour, badge_label, badge_size, paint_badge
 
@@ -33,8 +33,8 @@ _LABELS = {CANCEL: "Cancel", DELETE: "Delete"}
 
 
 def status_column_width(font: QFont) -> int:
-    """Wide enough for the widest status badge."""
-    return badge_size("CANCELLED", font).width() + 16
+    """Wide enough for the widest status badge (a label in capitals is wider than any)."""
+    return badge_size(RunStatus.CANCELLED, font).width() + 16
 
 
 def row_action(status: str) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import RunRecord
+from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.ui.formatting import duration_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -143,7 +144,7 @@ class RunsTableModel(QAbstractTableModel):
     def refresh_durations(self) -> None:
         """Running rows' duration ticks; called by the page's one-second timer."""
         for row, run in enumerate(self._runs):
-            if run.status == "RUNNING":
+            if run.status == RunStatus.RUNNING:
                 index = self.index(row, Column.DURATION)
                 self.dataChanged.emit(index, index)
 

@@ -64,14 +64,11 @@ class TerminalScreen(pyte.Screen):
         # fall off the front of the deque.
         self.pushed_total = 0
         self._glyph_tables: dict[Char, _GlyphTable] = {}
-        self._saved_main: tuple[defaultdict[int, Line], Cursor | None] | None = None
+        # pyte types its buffer as a dict (it is a defaultdict).
+        self._saved_main: tuple[dict[int, Line], Cursor | None] | None = None
         super().__init__(columns, lines)
         # Screen.__init__ overwrites the modes reset() set: pipe output carries bare LF.
         self.mode.add(mo.LNM)
-
-    @property
-    def in_alternate_screen(self) -> bool:
-        return self._saved_main is not None
 
     def reset(self) -> None:
         self._saved_main = None
@@ -216,7 +213,8 @@ class TerminalScreen(pyte.Screen):
             # tmux's scroll-on-clear (on by default): the cleared screen goes to history.
             used = self._used_lines()
             for y in range(used):
-                self._push_history(self.buffer.pop(y, None) or self.blank_line())
+                line = self.buffer.pop(y) if y in self.buffer else None
+                self._push_history(line or self.blank_line())
         super().erase_in_display(how, *args, **kwargs)
 
     def _used_lines(self) -> int:
@@ -313,7 +311,8 @@ class TerminalStream(pyte.ByteStream):
     The tty's onlcr adds a carriage return to LF alone, so LNM matches LF but not VT/FF.
     """
 
-    basic: ClassVar[dict[str, str]] = {
+    # pyte declares its table without ClassVar, so mypy sees an instance variable.
+    basic: ClassVar[dict[str, str]] = {  # type: ignore[misc]
         **pyte.ByteStream.basic,
         control.VT: "index",
         control.FF: "index",

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.ui.widgets import text_tool_button
+
 from .view import TerminalView
 
 _RAW_FILTER = "Raw log with colours (*.log *.txt);;All files (*)"
@@ -31,7 +33,8 @@ class TerminalPanel(QWidget):
         self.suggested_name = "run"  # the save dialog proposes <name>.log / <name>.txt
         self._status = QLabel(self)
         self._status.setObjectName("terminalStatus")
-        self._follow = self._button("Follow", "followTailButton", "Keep showing the newest output")
+        self._follow = text_tool_button(self, "Follow", "followTailButton",
+                                        "Keep showing the newest output")
         self._follow.setCheckable(True)
         self._follow.setChecked(self.view.is_following())
         layout = QVBoxLayout(self)
@@ -50,17 +53,19 @@ class TerminalPanel(QWidget):
     def _toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        copy_all = self._button("Copy all", "copyAllButton", "Copy the whole log as plain text")
+        copy_all = text_tool_button(self, "Copy all", "copyAllButton",
+                                    "Copy the whole log as plain text")
         copy_all.clicked.connect(self.view.copy_all)
-        save = self._button("Save log as…", "saveLogButton", "Save the log to a file")
+        save = text_tool_button(self, "Save log as…", "saveLogButton", "Save the log to a file")
         menu = QMenu(save)
         menu.addAction("Raw log (with colours)…", lambda: self.save_log_as(raw=True))
         menu.addAction("Plain text…", lambda: self.save_log_as(raw=False))
         save.setMenu(menu)
         save.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        find = self._button("Find", "findButton", "Search the log (Ctrl+F)")
+        find = text_tool_button(self, "Find", "findButton", "Search the log (Ctrl+F)")
         find.clicked.connect(self.view.show_search)
-        jump = self._button("Jump to first error", "jumpToErrorButton", "First traceback or error")
+        jump = text_tool_button(self, "Jump to first error", "jumpToErrorButton",
+                                "First traceback or error")
         jump.clicked.connect(self._jump_to_error)
         for widget in (copy_all, save, find, jump):
             bar.addWidget(widget)
@@ -68,14 +73,6 @@ class TerminalPanel(QWidget):
         bar.addWidget(self._status)
         bar.addWidget(self._follow)
         return bar
-
-    def _button(self, text: str, name: str, tip: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.setAutoRaise(True)
-        return button
 
     def save_log_as(self, *, raw: bool) -> bool:
         """Ask for a file and save the log there; False when cancelled or it failed."""

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QToolButton,
     QWidget,
 )
+
+from musiclab_desktop.ui.widgets import text_tool_button
 
 _STYLE = """
 #terminalSearchBar { background: #252526; border: 1px solid #454545; border-radius: 4px; }
@@ -44,9 +45,10 @@ class TerminalSearchBar(QFrame):
         self.regex.setObjectName("terminalSearchRegex")
         self.status = QLabel(self)
         self.status.setObjectName("terminalSearchStatus")
-        self.previous = self._button("↑", "terminalSearchPrevious", "Previous match (Shift+Enter)")
-        self.next = self._button("↓", "terminalSearchNext", "Next match (Enter)")
-        close = self._button("✕", "terminalSearchClose", "Close (Esc)")
+        self.previous = text_tool_button(self, "↑", "terminalSearchPrevious",
+                                         "Previous match (Shift+Enter)")
+        self.next = text_tool_button(self, "↓", "terminalSearchNext", "Next match (Enter)")
+        close = text_tool_button(self, "✕", "terminalSearchClose", "Close (Esc)")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 4, 4)
         layout.setSpacing(4)
@@ -58,14 +60,6 @@ class TerminalSearchBar(QFrame):
         self.next.clicked.connect(lambda: self._request(backwards=False))
         close.clicked.connect(self.close_bar)
         self.field.installEventFilter(self)
-
-    def _button(self, text: str, name: str, tip: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.setAutoRaise(True)
-        return button
 
     @property
     def pattern(self) -> str:

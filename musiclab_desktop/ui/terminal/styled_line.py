@@ -14,8 +14,6 @@ from pyte.screens import Char
 # (fg, bg, bold, italics, underscore, strikethrough, reverse, blink): a Char without its data.
 Style = tuple[str, str, bool, bool, bool, bool, bool, bool]
 
-DEFAULT_STYLE: Style = Char(" ")[1:]  # type: ignore[assignment]
-
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -90,10 +88,10 @@ def style_line(cells: Mapping[int, Char], columns: int) -> StyledLine:
     return StyledLine(text, tuple(spans), cell_of)
 
 
-def _add_span(spans: list[Span], row: list[Char], start: int, end: int, style: tuple) -> None:
+def _add_span(spans: list[Span], row: list[Char], start: int, end: int, style: Style) -> None:
     text = "".join(cell.data for cell in row[start:end])
-    if not _invisible(text, style):  # type: ignore[arg-type]
-        spans.append(Span(start, end, text, style))  # type: ignore[arg-type]
+    if not _invisible(text, style):
+        spans.append(Span(start, end, text, style))
 
 
 def _text_of(row: list[Char]) -> tuple[str, tuple[int, ...] | None]:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -45,10 +44,11 @@ from musiclab_desktop.runner.torch_choice import (
     torch_options,
     torch_override,
 )
+from musiclab_desktop.ui.ops import QueryOp, describe_error
 from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.terminal import TerminalView
-from musiclab_desktop.ui.training_env.background import BackgroundCall
+from musiclab_desktop.ui.training_env.questions import stop_setup_question, unsure_build_question
 from musiclab_desktop.ui.training_env.status import current_status
 from musiclab_desktop.ui.widgets import (
     Card,
@@ -81,7 +81,7 @@ class TrainingEnvDialog(QDialog):
         self._hardware: Hardware | None = None
         self._options: list[TorchChoice] = []
         self._setup: ManagedEnvSetup | None = None
-        self._preparing: BackgroundCall | None = None
+        self._preparing: QueryOp[SetupPlan] | None = None
         self._check: InterpreterCheck | None = None
         self._cancel_requested = False  # cancelled while the plan was being prepared
         self._start_when_detected = False
@@ -241,14 +241,12 @@ class TrainingEnvDialog(QDialog):
     # --- hardware and the torch build ---------------------------------------------------------
 
     def _detect_hardware(self) -> None:
-        call = BackgroundCall(detect_hardware, self)
-        call.succeeded.connect(self._on_hardware)
-        call.failed.connect(lambda message: self.hardware_label.setText(
-            f"Could not look at the hardware ({message}); choose a build below."))
-        call.start()
+        QueryOp(self, op=detect_hardware, success=self._on_hardware).failure(
+            lambda exc: self.hardware_label.setText(
+                f"Could not look at the hardware ({describe_error(exc)}); choose a build "
+                "below.")).run_in_background()
 
-    def _on_hardware(self, hardware: object) -> None:
-        assert isinstance(hardware, Hardware)
+    def _on_hardware(self, hardware: Hardware) -> None:
         self._hardware = hardware
         self.hardware_label.setText(f"Detected: {hardware.describe()}.")
         self._fill_builds(torch_override(load_torch_spec(self._store)))
@@ -323,30 +321,21 @@ class TrainingEnvDialog(QDialog):
         self.setup_error.hide()
         self.terminal.clear()
         self.terminal.feed(b"Preparing: looking for a Python to create the environment...\n")
-        self._preparing = BackgroundCall(lambda: make_plan(choice, self.env_dir), self)
-        self._preparing.succeeded.connect(self._run_plan)
-        self._preparing.failed.connect(self._on_prepare_failed)
+        env_dir = self.env_dir
         self._set_busy(True)
-        self._preparing.start()
+        self._preparing = QueryOp(self, op=lambda: make_plan(choice, env_dir),
+                                  success=self._run_plan)
+        self._preparing.failure(self._on_prepare_failed).run_in_background()
         return True
 
     def _confirm_unsure(self, choice: TorchChoice) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Install this PyTorch build?",
-                          f"{choice.label}: {choice.reason}", parent=self)
-        box.setObjectName("unsureBuildQuestion")
-        box.setInformativeText("Install it anyway? You can also pick another build, or use a "
-                               "Python you already have.")
-        install = box.addButton("Install", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(install)
-        return self._prompts.confirm(self, box)
+        return self._prompts.confirm(self, unsure_build_question(self, choice))
 
-    def _on_prepare_failed(self, message: str) -> None:
+    def _on_prepare_failed(self, exc: Exception) -> None:
         self._preparing = None
-        self._show_setup_outcome(False, message)
+        self._show_setup_outcome(False, describe_error(exc))
 
-    def _run_plan(self, plan: object) -> None:
-        assert isinstance(plan, SetupPlan)
+    def _run_plan(self, plan: SetupPlan) -> None:
         self._preparing = None
         if self._cancel_requested:
             self._show_setup_outcome(False, "Set-up cancelled.")
@@ -440,12 +429,4 @@ class TrainingEnvDialog(QDialog):
         super().closeEvent(event)
 
     def _confirm_stop(self) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Stop the set-up?",
-                          "The training environment is still being set up.", parent=self)
-        box.setObjectName("stopSetupQuestion")
-        box.setInformativeText("What is installed so far is kept; setting up again continues "
-                               "from there.")
-        box.addButton("Stop and close", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep installing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        return self._prompts.confirm(self, box)
+        return self._prompts.confirm(self, stop_setup_question(self))

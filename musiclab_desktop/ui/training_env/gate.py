@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from musiclab_desktop.runner.managed_env import default_env_dir, env_ready, is_frozen
+from musiclab_desktop.runner.install_location import is_frozen
+from musiclab_desktop.runner.managed_env import default_env_dir, env_ready
 from musiclab_desktop.runner.settings import RunnerSettings, load_settings
 from musiclab_desktop.ui.prompts import Prompts
 

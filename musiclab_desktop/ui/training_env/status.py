@@ -6,7 +6,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from musiclab_desktop.runner.managed_env import env_python, env_ready, is_frozen, read_marker
+from musiclab_desktop.runner.install_location import is_frozen
+from musiclab_desktop.runner.managed_env import env_python, env_ready, read_marker
 from musiclab_desktop.runner.settings import RunnerSettings
 
 
