@@ -203,7 +203,7 @@ def bench_live_append(chart: MetricsChart, smoothing: float) -> None:
         for run in runs:
             chart.append_points(run.run_id, batch)
         chart.flush()  # what the refresh timer does
-        chart._view.viewport().repaint()  # and the paint that follows
+        chart.plot.view.viewport().repaint()  # and the paint that follows
 
     timed(append_and_redraw, 3)
     label = f"live append 10 pts x 5 runs of 100k, smoothing {smoothing:.1f}"
@@ -224,7 +224,7 @@ def bench_hover(chart: MetricsChart, runs: list[RunMetrics], label: str) -> None
 
     def hover_and_paint() -> None:
         chart.hover_at(next(positions))
-        chart._view.viewport().repaint()
+        chart.plot.view.viewport().repaint()
 
     report(f"hover update, {label} (+ repaint)", timed(hover_and_paint, 100), 16)
 

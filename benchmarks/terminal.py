@@ -9,7 +9,7 @@ Three kinds of data, each generated here:
 - tqdm-style: one progress bar redrawn with ``\r``, a plain log line now and then;
 - nested colour bars: an outer and an inner tqdm bar in 24-bit colour, every inner
   redraw a newline then a cursor-up, with coloured log lines written through them
-  (tests/ui/terminal/nested_bars.py, the log the fidelity tests compare with tmux);
+  (tests/ui/terminal/nested_bars_kit.py, the log the fidelity tests compare with tmux);
 - plain lines: a logger's lines, no escape sequences.
 
 What is timed:
@@ -46,7 +46,7 @@ from pyte import modes
 
 from musiclab_desktop.ui.terminal import TerminalView
 
-from nested_bars import nested_bars_log
+from nested_bars_kit import nested_bars_log
 
 CHUNK = 4096
 PROBE_MS = 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 # Before any Qt import: widgets render offscreen, and nothing reaches the user's settings.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -16,7 +17,7 @@ import pytest
 
 from musiclab_desktop.core.library import Library
 
-from tests_support import write_tone
+from shared_kit import write_tone
 
 ClipMaker = Callable[..., Path]
 
@@ -42,6 +43,12 @@ def make_clips(tmp_path: Path) -> ClipMaker:
 def library(tmp_path: Path) -> Iterator[Library]:
     lib = Library.open(tmp_path / "data")
     yield lib
+    # A background op of a GUI test may still read the database: let it finish first
+    # (closing a connection another thread uses can crash SQLite). Only when the GUI
+    # ran at all, so core tests never import Qt.
+    ops = sys.modules.get("musiclab_desktop.ui.ops")
+    if ops is not None:
+        ops.wait_for_ops()
     lib.close()
 
 

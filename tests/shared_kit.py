@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import soundfile
 
 from musiclab_desktop.core.library import Library
+
+# The stand-in for the training worker: no torch, behaviour chosen by a mode word.
+FAKE_WORKER = Path(__file__).parent / "runner" / "fake_worker.py"
+
+
+def fake_worker_command(mode: str, spec_path: str | Path) -> list[str]:
+    """The command that runs the fake worker in ``mode`` on a run spec."""
+    return [sys.executable, str(FAKE_WORKER), mode, str(spec_path)]
+
+
+def fake_interpreter(folder: Path, mode: str) -> Path:
+    """A 'training interpreter' that runs the fake worker in ``mode`` (POSIX shell).
+
+    The runner calls it as ``PYTHON -m musiclab_desktop.training SPEC``: the spec is $3.
+    """
+    interpreter = folder / f"python-{mode}"
+    interpreter.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_WORKER}" {mode} "$3"\n')
+    interpreter.chmod(0o755)
+    return interpreter
 
 
 def finish_run(library: Library, run_id: int, loss: float) -> None:

@@ -13,7 +13,7 @@ import pytest
 from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.core.library import Library
 
-from tests_support import finish_run
+from shared_kit import finish_run
 
 MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 

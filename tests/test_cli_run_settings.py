@@ -11,7 +11,7 @@ from pathlib import Path
 
 from musiclab_desktop.core.library import Library
 
-from tests_support import finish_run
+from shared_kit import finish_run
 
 MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
-FAKE_WORKER = Path(__file__).parents[1] / "runner" / "fake_worker.py"
 
 
 def musiclab(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
@@ -25,9 +24,3 @@ def json_error(result: subprocess.CompletedProcess[bytes]) -> dict[str, Any]:
     return json.loads(line)
 
 
-def fake_interpreter(folder: Path, mode: str) -> Path:
-    """A 'training interpreter' that runs the fake worker in ``mode`` (no torch)."""
-    interpreter = folder / f"python-{mode}"
-    interpreter.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_WORKER}" {mode} "$3"\n')
-    interpreter.chmod(0o755)
-    return interpreter

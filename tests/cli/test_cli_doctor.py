@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from database_damage import (
+from musiclab_desktop.core import backups
+
+from cli_kit import json_error, musiclab
+from damage_kit import (
     database_of,
     old_folder,
     read_only,
@@ -15,10 +18,6 @@ from database_damage import (
     truncate,
     used_folder,
 )
-
-from musiclab_desktop.core import backups
-
-from cli_kit import json_error, musiclab
 
 DATA_FOLDER_EXIT = 6
 

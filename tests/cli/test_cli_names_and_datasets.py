@@ -10,8 +10,8 @@ import pytest
 
 from musiclab_desktop.core.library import Library
 
-from cli_kit import fake_interpreter, musiclab
-from tests_support import finish_run, write_tone
+from cli_kit import musiclab
+from shared_kit import fake_interpreter, finish_run, write_tone
 
 RED = "\x1b[31m"
 

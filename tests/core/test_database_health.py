@@ -8,7 +8,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from database_damage import (
+
+from musiclab_desktop.core import backups, db, doctor
+from musiclab_desktop.core.errors import DataFolderError, InvalidStateError, StorageError
+from musiclab_desktop.core.library import Library
+
+from damage_kit import (
     database_of,
     old_folder,
     read_only,
@@ -17,10 +22,6 @@ from database_damage import (
     truncate,
     used_folder,
 )
-
-from musiclab_desktop.core import backups, db, doctor
-from musiclab_desktop.core.errors import DataFolderError, InvalidStateError, StorageError
-from musiclab_desktop.core.library import Library
 
 
 def refusal(root: Path) -> str:

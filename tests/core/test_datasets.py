@@ -10,7 +10,7 @@ from musiclab_desktop.core.audio_scan import seconds_text
 from musiclab_desktop.core.errors import InvalidStateError, NotFoundError, ValidationError
 from musiclab_desktop.core.library import Library
 
-from tests_support import write_tone
+from shared_kit import write_tone
 
 
 def test_import_reads_headers_and_captions_from_every_source(

@@ -11,7 +11,7 @@ from musiclab_desktop.core.folder_names import adapter_folder_name
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.models import Base
 
-from tests_support import finish_run as finish
+from shared_kit import finish_run as finish
 
 NOW = "2026-01-01 00:00:00"
 

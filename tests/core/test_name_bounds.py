@@ -10,7 +10,7 @@ from musiclab_desktop.core.errors import ValidationError
 from musiclab_desktop.core.folder_names import adapter_folder_name, slug
 from musiclab_desktop.core.library import Library
 
-from tests_support import finish_run
+from shared_kit import finish_run
 
 # ext4, APFS and most file systems: 255 bytes per name; NTFS: 255 UTF-16 units.
 NAME_LIMIT_BYTES = 255

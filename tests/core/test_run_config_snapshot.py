@@ -7,7 +7,7 @@ from pathlib import Path
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.protocol import RunSpec
 
-from tests_support import finish_run as finish
+from shared_kit import finish_run as finish
 
 
 def test_the_adapter_records_what_the_run_trained_with(

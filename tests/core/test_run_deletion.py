@@ -10,7 +10,7 @@ from sqlalchemy import text
 from musiclab_desktop.core.errors import InvalidStateError, NotFoundError
 from musiclab_desktop.core.library import Library
 
-from tests_support import finish_run
+from shared_kit import finish_run
 
 
 def count(library: Library, table: str, run_id: int) -> int:

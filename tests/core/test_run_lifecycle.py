@@ -11,7 +11,7 @@ from musiclab_desktop.core.errors import InvalidStateError, ValidationError
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.protocol import RunSpec
 
-from tests_support import finish_run as finish
+from shared_kit import finish_run as finish
 
 
 def test_start_validates_exports_and_creates_a_pending_run(

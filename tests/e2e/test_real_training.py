@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.runner.interpreter import build_tiny_model, worker_environment
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.runner.settings import RunnerSettings

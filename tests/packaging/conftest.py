@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from packaging_kit import ROOT, Built
 
 BUILD_TIMEOUT_S = 900

@@ -14,11 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from packaging_kit import Built, isolated_env
 
 from musiclab_desktop import __version__
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.runner.managed_env import (
     ENV_FOLDER,
     SetupPlan,
@@ -27,6 +26,8 @@ from musiclab_desktop.runner.managed_env import (
     run_setup,
 )
 from musiclab_desktop.runner.torch_choice import TORCH_ENV_VAR, custom_choice
+
+from packaging_kit import Built, isolated_env
 
 pytestmark = pytest.mark.slow
 SIZE_LIMIT_MB = 250

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from packaging_kit import Built, isolated_env
 
 from musiclab_desktop import __version__
+
+from packaging_kit import Built, isolated_env
 
 pytestmark = pytest.mark.slow
 PACKAGE = "musiclab"

@@ -7,9 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from packaging_kit import ROOT
 
 from musiclab_desktop import __version__
+
+from packaging_kit import ROOT
 
 SCRIPT = ROOT / "packaging" / "windows" / "musiclab.nsi"
 

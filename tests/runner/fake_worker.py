@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from musiclab_desktop.core.protocol import CancelledEvent, CompletedEvent, MetricEvent, step_mark
+
 EVENTS = sys.stdout.buffer
 TERMINAL = sys.stderr.buffer
 
@@ -225,21 +227,21 @@ def watched(spec: dict) -> int:
     step = 0
     while not cancel.requested:
         step += 1
-        print(f"step {step}", file=sys.stderr, flush=True)
-        channel.emit("metric", step=step, total_steps=1000, epoch=0.0,
-                     values={"loss": 1.0 / step})
+        print(step_mark(step), file=sys.stderr, flush=True)
+        channel.emit(MetricEvent(step=step, values={"loss": 1.0 / step}, total_steps=1000,
+                                 epoch=0.0))
         if step == 2:
             (Path(spec["output_dir"]) / "ready").touch()
         time.sleep(0.05)
     print("stopping after this step", file=sys.stderr, flush=True)
-    channel.emit("cancelled", step=step, checkpoint_dir=None, reason=cancel.reason)
+    channel.emit(CancelledEvent(step, None, cancel.reason))
     return 3
 
 
 def watched_saving(spec: dict) -> int:
     """Saves its adapter slowly: its owner dies meanwhile; it finishes the save."""
     channel, cancel = _watched(spec)
-    channel.emit("metric", step=1, total_steps=1, epoch=1.0, values={"loss": 0.5})
+    channel.emit(MetricEvent(step=1, values={"loss": 0.5}, total_steps=1, epoch=1.0))
     adapter = Path(spec["output_dir"]) / "adapter"
     adapter.mkdir()
     (adapter / "adapter_model.safetensors").write_bytes(b"half of the weights")
@@ -249,7 +251,7 @@ def watched_saving(spec: dict) -> int:
         time.sleep(0.05)
     write_finished_adapter(spec, final_loss=0.5, steps=1)
     print("adapter saved", file=sys.stderr, flush=True)
-    channel.emit("completed", adapter_dir=str(adapter), final_loss=0.5, steps=1)
+    channel.emit(CompletedEvent(str(adapter), 0.5, 1))
     return 0
 
 

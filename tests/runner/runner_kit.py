@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import RunRecord
@@ -14,11 +12,11 @@ from musiclab_desktop.runner.interpreter import WorkerCommand
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.runner.settings import RunnerSettings
 
-FAKE_WORKER = Path(__file__).with_name("fake_worker.py")
+from shared_kit import fake_worker_command
 
 
 def fake_command(mode: str) -> WorkerCommand:
-    return lambda spec_path: [sys.executable, str(FAKE_WORKER), mode, str(spec_path)]
+    return lambda spec_path: fake_worker_command(mode, spec_path)
 
 
 @dataclass

@@ -7,8 +7,8 @@ import signal
 import time
 from pathlib import Path
 
-from musiclab_desktop.core.models import RunStatus
 from musiclab_desktop.core.services.runs import STOPPED_BY_USER
+from musiclab_desktop.core.status import RunStatus
 
 from runner_kit import Harness
 

@@ -18,7 +18,7 @@ import pytest
 
 from musiclab_desktop.core.library import Library
 
-from runner_kit import FAKE_WORKER
+from shared_kit import fake_interpreter
 
 MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="shell-script interpreter")
@@ -27,10 +27,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="shell-script in
 @pytest.fixture
 def cli(tmp_path: Path, library: Library, experiment_with_dataset):
     def run(mode: str, *args: str, wait: bool = True, **popen: object):
-        interpreter = tmp_path / f"python-{mode}"
-        interpreter.write_text(
-            f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_WORKER}" {mode} "$3"\n')
-        interpreter.chmod(0o755)
+        interpreter = fake_interpreter(tmp_path, mode)
         env = {**os.environ, "MUSICLAB_DATA_DIR": str(library.root),
                "MUSICLAB_TRAINING_PYTHON": str(interpreter)}
         command = [MUSICLAB, *args]

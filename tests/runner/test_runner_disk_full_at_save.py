@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.status import RunStatus
 
-from runner_kit import FAKE_WORKER, Harness
+from runner_kit import Harness
+from shared_kit import fake_interpreter
 
 MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 
@@ -63,10 +64,7 @@ def test_cancel_while_waiting_records_what_was_not_kept(harness: Harness) -> Non
 @pytest.mark.parametrize("detach", [False, True], ids=["runs start", "supervisor"])
 def test_the_cli_and_the_supervisor_say_it_in_one_sentence(
         tmp_path: Path, library: Library, experiment_with_dataset, detach: bool) -> None:
-    interpreter = tmp_path / "python-disk-full"
-    interpreter.write_text(
-        f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_WORKER}" disk_full_wait "$3"\n')
-    interpreter.chmod(0o755)
+    interpreter = fake_interpreter(tmp_path, "disk_full_wait")
     env = {**os.environ, "MUSICLAB_DATA_DIR": str(library.root),
            "MUSICLAB_TRAINING_PYTHON": str(interpreter)}
     command = [MUSICLAB, "runs", "start", str(experiment_with_dataset.id)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.status import RunStatus
 
 from runner_kit import Harness, StallProbe
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.status import RunStatus
 
 from runner_kit import Harness
 

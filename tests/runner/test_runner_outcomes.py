@@ -6,7 +6,7 @@ import os
 import signal
 from pathlib import Path
 
-from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.runner.settings import RunnerSettings
 

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.models import RunStatus
+from musiclab_desktop.core.status import RunStatus
 
-from runner_kit import FAKE_WORKER, Harness
+from runner_kit import Harness
+from shared_kit import fake_interpreter
 
 MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -30,10 +31,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.fixture
 def cli(tmp_path: Path, library: Library, experiment_with_dataset):
     def run(mode: str, *args: str, wait: bool = True):
-        interpreter = tmp_path / f"python-{mode}"
-        interpreter.write_text(
-            f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_WORKER}" {mode} "$3"\n')
-        interpreter.chmod(0o755)
+        interpreter = fake_interpreter(tmp_path, mode)
         env = {**os.environ, "MUSICLAB_DATA_DIR": str(library.root),
                "MUSICLAB_TRAINING_PYTHON": str(interpreter)}
         command = [MUSICLAB, *args]

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from musiclab_desktop.core.protocol import Event, encode_event
+from musiclab_desktop.core.protocol import (
+    ErrorEvent,
+    ErrorKind,
+    Event,
+    MetricEvent,
+    Phase,
+    PhaseEvent,
+)
 from musiclab_desktop.runner.failure import (
     TerminalTail,
     describe_failure,
@@ -43,9 +50,13 @@ but found Half
 """
 
 
+def _line(event: Event) -> bytes:
+    return (event.to_json() + "\n").encode()
+
+
 def test_splitter_finds_events_whatever_the_read_boundaries() -> None:
-    stream = (encode_event("metric", step=1, values={"loss": 1.0}) + b"stray text\n"
-              + encode_event("phase", phase="training", message="go") + b"no newline")
+    stream = (_line(MetricEvent(step=1, values={"loss": 1.0})) + b"stray text\n"
+              + _line(PhaseEvent(Phase.TRAINING, "go")) + b"no newline")
     for size in (1, 2, 7, 64, len(stream)):
         splitter = EventStreamSplitter()
         events: list[Event] = []
@@ -93,12 +104,11 @@ def test_failure_messages() -> None:
     assert cuda.startswith("Training ran out of memory (The training process exited with code 1)")
     assert "gradient checkpointing" in cuda
     reported = describe_failure(exit_code=1, crashed=False, python="py", terminal="",
-                                error_event=Event("error", {"message": "No clips.",
-                                                            "kind": "data"}))
+                                error_event=ErrorEvent("No clips.", ErrorKind.DATA))
     assert reported == "No clips."
     oom_kind = describe_failure(exit_code=1, crashed=False, python="py", terminal="",
-                                error_event=Event("error", {"message": "Allocation failed.",
-                                                            "kind": "out_of_memory"}))
+                                error_event=ErrorEvent("Allocation failed.",
+                                                       ErrorKind.OUT_OF_MEMORY))
     assert oom_kind.startswith("Training ran out of memory: Allocation failed. Lower the batch")
 
 

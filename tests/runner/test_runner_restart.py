@@ -8,14 +8,15 @@ import sys
 import time
 from pathlib import Path
 
-from musiclab_desktop.core.models import RunStatus
 from musiclab_desktop.core.services.runs import (
     INTERRUPTED_PENDING,
     INTERRUPTED_RUNNING,
     STOPPED_BY_USER,
 )
+from musiclab_desktop.core.status import RunStatus
 
-from runner_kit import FAKE_WORKER, Harness
+from runner_kit import Harness
+from shared_kit import fake_worker_command
 
 
 def _dead_pid() -> int:
@@ -37,8 +38,8 @@ def test_restart_marks_runs_of_gone_processes_interrupted(harness: Harness) -> N
     library.runs.claim(pending.id, gone_owner)  # queued in a process that died
     starting = harness.new_run("being started by another process")  # not claimed yet
     alive = harness.new_run("trained by another process")
-    worker = subprocess.Popen([sys.executable, str(FAKE_WORKER), "wait_forever",
-                               str(Path(alive.output_dir, "run.json"))],
+    worker = subprocess.Popen(fake_worker_command("wait_forever",
+                                                  Path(alive.output_dir, "run.json")),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         library.runs.mark_running(alive.id, worker.pid)
@@ -107,8 +108,8 @@ def test_cancel_of_a_run_another_process_trains(harness: Harness) -> None:
     library = harness.library
     manager, seen = harness.manager("complete")
     foreign = harness.new_run("trained by the CLI")
-    worker = subprocess.Popen([sys.executable, str(FAKE_WORKER), "polite",
-                               str(Path(foreign.output_dir, "run.json"))],
+    worker = subprocess.Popen(fake_worker_command("polite",
+                                                  Path(foreign.output_dir, "run.json")),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         harness.wait_until(lambda: Path(foreign.output_dir, "ready").exists())

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from training_support import write_dataset
+from training_kit import write_dataset
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from training_support import worker_env
+from training_kit import worker_env
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import pytest
 
 from musiclab_desktop.core import protocol
 
-from training_support import FAST_CONFIG, parse_events, worker_env, write_dataset, write_spec
+from training_kit import FAST_CONFIG, parse_events, worker_env, write_dataset, write_spec
 
 pytestmark = pytest.mark.slow
 
@@ -41,12 +41,13 @@ def test_sigterm_cancels_with_a_checkpoint(tmp_path: Path, tiny_model_dir: Path)
 
     events, _ = parse_events("".join(seen) + rest.decode())
     assert process.returncode == protocol.EXIT_CANCELLED, terminal.decode()[-2000:]
-    assert events[-1].type == protocol.CANCELLED
-    assert not [e for e in events if e.type in (protocol.COMPLETED, protocol.ERROR)]
+    assert isinstance(events[-1], protocol.CancelledEvent)
+    assert not [e for e in events
+                if isinstance(e, protocol.CompletedEvent | protocol.ErrorEvent)]
     cancelled = events[-1]
-    last_step = [e for e in events if e.type == protocol.METRIC][-1].get("step")
-    assert cancelled.get("step") == last_step >= 1
-    checkpoint = Path(cancelled.get("checkpoint_dir"))
+    last_step = [e for e in events if isinstance(e, protocol.MetricEvent)][-1].step
+    assert cancelled.step == last_step >= 1
+    checkpoint = Path(cancelled.checkpoint_dir)
     assert checkpoint.parent == tmp_path / "run" / "output" / protocol.CHECKPOINTS_DIR
     assert (checkpoint / "adapter_model.safetensors").is_file()
     assert (checkpoint / "trainer_state.pt").is_file()

@@ -19,7 +19,7 @@ from musiclab_desktop.training.manifest import Clip, dataset_fingerprint, read_m
 from musiclab_desktop.training.model_loading import load_musicgen
 from musiclab_desktop.training.segments import bucket_batches, count_segments, epoch_segments
 
-from training_support import synth_clip, write_dataset
+from training_kit import synth_clip, write_dataset
 
 
 def fake_clip(frames: int) -> EncodedClip:

@@ -27,7 +27,7 @@ from musiclab_desktop.training.events import EventChannel
 from musiclab_desktop.training.report import Reporter
 from musiclab_desktop.training.terminal import Terminal
 
-from training_support import FAST_CONFIG, parse_events, worker_env, write_dataset, write_spec
+from training_kit import FAST_CONFIG, parse_events, worker_env, write_dataset, write_spec
 
 DISK_SIZE = 1 << 20
 
@@ -68,9 +68,9 @@ class Seen:
         self.events = io.BytesIO()
         self.reporter = Reporter(Terminal(self.terminal), EventChannel(self.events))
 
-    def of_type(self, event_type: str) -> list[protocol.Event]:
+    def of_type(self, kind: type[protocol.Event]) -> list[protocol.Event]:
         events, _ = parse_events(self.events.getvalue().decode())
-        return [event for event in events if event.type == event_type]
+        return [event for event in events if isinstance(event, kind)]
 
 
 def write_adapter(target: Path, size: int = 300_000) -> Path:
@@ -87,7 +87,7 @@ def test_a_save_on_a_full_disk_waits_for_room(
     target = small_disk / "adapter"
 
     def free_space_once_told() -> None:
-        while not seen.of_type(protocol.DISK_FULL):
+        while not seen.of_type(protocol.DiskFullEvent):
             time.sleep(0.02)
         time.sleep(0.3)  # a few failed tries
         ballast.unlink()
@@ -99,9 +99,9 @@ def test_a_save_on_a_full_disk_waits_for_room(
     helper.join()
     assert saved == target
     assert (target / "adapter_model.safetensors").stat().st_size == 300_000
-    [told] = seen.of_type(protocol.DISK_FULL)  # said once, not on every try
-    assert told.get("retry_s") == 0.1 and told.get("path") == str(target)
-    assert told.get("message").startswith(f"The disk is full: the adapter cannot be saved "
+    [told] = seen.of_type(protocol.DiskFullEvent)  # said once, not on every try
+    assert told.retry_s == 0.1 and told.path == str(target)
+    assert told.message.startswith(f"The disk is full: the adapter cannot be saved "
                                           f"to {target}. The trained weights are kept")
     text = seen.terminal.getvalue()
     assert "The disk is full: the adapter cannot be saved" in text
@@ -128,7 +128,7 @@ def test_cancel_while_waiting_gives_up_and_leaves_no_half_folder(
     assert save_with_room(save_on_a_full_disk, "adapter", target, seen.reporter, cancel) is None
     assert time.monotonic() - began < 5  # not a whole retry interval
     assert not target.exists()
-    assert len(seen.of_type(protocol.DISK_FULL)) == 1
+    assert len(seen.of_type(protocol.DiskFullEvent)) == 1
 
 
 def test_a_worker_whose_owner_died_keeps_waiting_for_room(
@@ -198,10 +198,10 @@ def test_the_worker_keeps_its_trained_adapter_until_the_disk_has_room(
             process.kill()
     events, _ = parse_events("".join(seen) + rest.decode())
     assert process.returncode == protocol.EXIT_OK, terminal.decode()[-2000:]
-    kinds = [event.type for event in events]
-    assert kinds.count(protocol.DISK_FULL) == 1 and kinds[-1] == protocol.COMPLETED
+    kinds = [type(event) for event in events]
+    assert kinds.count(protocol.DiskFullEvent) == 1 and kinds[-1] is protocol.CompletedEvent
     info = json.loads((small_disk / protocol.ADAPTER_INFO_FILE).read_text())
     assert info["steps"] == 3
     assert (small_disk / "adapter_model.safetensors").stat().st_size > 0
     assert b"The disk is full: the adapter cannot be saved" in terminal
-    assert os.path.samefile(events[-1].get("adapter_dir"), output / protocol.ADAPTER_DIR)
+    assert os.path.samefile(events[-1].adapter_dir, output / protocol.ADAPTER_DIR)

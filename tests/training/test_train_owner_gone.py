@@ -16,7 +16,7 @@ import pytest
 from musiclab_desktop.core import protocol
 from musiclab_desktop.runner.process_probe import pid_alive
 
-from training_support import FAST_CONFIG, parse_events, worker_env, write_dataset, write_spec
+from training_kit import FAST_CONFIG, parse_events, worker_env, write_dataset, write_spec
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")]
@@ -59,11 +59,11 @@ def test_a_worker_whose_owner_is_killed_stops_with_a_checkpoint(
     output = tmp_path / "run" / "output"
     events, _ = parse_events((output / protocol.OWNER_GONE_EVENTS_FILE).read_text())
     last = events[-1]
-    assert (last.type, last.get("reason")) == (protocol.CANCELLED, "owner_gone")
-    checkpoint = Path(last.get("checkpoint_dir"))
+    assert (last.type, last.reason) == (protocol.CancelledEvent.type, "owner_gone")
+    checkpoint = Path(last.checkpoint_dir)
     assert (checkpoint / "adapter_model.safetensors").is_file()
     assert json.loads((checkpoint / protocol.ADAPTER_INFO_FILE).read_text())["steps"] == (
-        last.get("step"))
+        last.step)
     terminal = (output / protocol.OWNER_GONE_TERMINAL_FILE).read_text()
     assert "has ended: stopping after this step" in terminal
-    assert f"Training cancelled after step {last.get('step')}" in terminal
+    assert f"Training cancelled after step {last.step}" in terminal

@@ -18,7 +18,7 @@ from musiclab_desktop.training.schedule import make_optimizer, make_scheduler
 from musiclab_desktop.training.segments import Segment
 from musiclab_desktop.training.step import TrainStep, set_train_mode
 
-from training_support import write_dataset
+from training_kit import write_dataset
 
 CPU = torch.device("cpu")
 FP32 = Precision("fp32", "cpu")

@@ -14,7 +14,7 @@ from musiclab_desktop.training.codes_cache import encode_audio
 from musiclab_desktop.training.hardware import Precision
 from musiclab_desktop.training.model_loading import load_musicgen
 
-from training_support import synth_clip
+from training_kit import synth_clip
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from musiclab_desktop.training.errors import ModelUnavailableError, is_out_of_me
 from musiclab_desktop.training.events import EventChannel
 from musiclab_desktop.training.hardware import pick_device, pick_precision
 from musiclab_desktop.training.model_source import resolve_model_dir
+from musiclab_desktop.training.report import Reporter
 from musiclab_desktop.training.schedule import lr_factor
+from musiclab_desktop.training.terminal import Terminal
 
 
 def test_warmup_then_cosine_decay() -> None:
@@ -58,7 +61,18 @@ def test_model_folder_resolves(tiny_model_dir: Path) -> None:
 def test_event_channel_writes_protocol_lines(tmp_path: Path) -> None:
     path = tmp_path / "events"
     with path.open("wb") as stream:
-        EventChannel(stream).emit(protocol.PHASE, phase="training", message="go")
-    event = protocol.parse_event(path.read_bytes())
-    assert event is not None and event.type == protocol.PHASE
-    assert event.get("phase") == "training" and event.get("time") > 0
+        EventChannel(stream).emit(protocol.PhaseEvent(protocol.Phase.TRAINING, "go"))
+    event = protocol.PhaseEvent.from_json(path.read_bytes())
+    assert event is not None and event.phase == "training"
+    assert event.time is not None and event.time > 0
+
+
+def test_step_lines_carry_the_step_mark_the_chart_looks_for() -> None:
+    out = io.StringIO()
+    reporter = Reporter(Terminal(out))
+    reporter.epoch_done(1, 3, 12, 1.5)
+    reporter.eval(20, 0.5, 1.25)
+    text = out.getvalue()
+    assert protocol.step_mark_pattern(12).search(text)
+    assert protocol.step_mark_pattern(20).search(text)
+    assert protocol.nearest_marked_step(text, 19) == 12

@@ -11,7 +11,7 @@ import torch
 
 from musiclab_desktop.core import protocol
 
-from training_support import FAST_CONFIG, WorkerResult, run_worker, write_dataset, write_spec
+from training_kit import FAST_CONFIG, WorkerResult, run_worker, write_dataset, write_spec
 
 pytestmark = pytest.mark.slow
 
@@ -49,21 +49,22 @@ def test_run_completes_and_every_event_line_is_json(run: tuple[WorkerResult, Pat
 def test_events_are_ordered(run: tuple[WorkerResult, Path]) -> None:
     result, _ = run
     kinds = [event.type for event in result.events]
-    phases = [event.get("phase") for event in result.of_type(protocol.PHASE)]
+    phases = [event.phase for event in result.of_type(protocol.PhaseEvent)]
     assert phases == PHASES
-    assert kinds[-1] == protocol.COMPLETED
-    assert protocol.ERROR not in kinds
+    assert kinds[-1] == protocol.CompletedEvent.type
+    assert protocol.ErrorEvent.type not in kinds
     training_at = next(
         i
         for i, e in enumerate(result.events)
-        if e.type == protocol.PHASE and e.get("phase") == "training"
+        if e.type == protocol.PhaseEvent.type and e.phase == "training"
     )
     saving_at = next(
         i
         for i, e in enumerate(result.events)
-        if e.type == protocol.PHASE and e.get("phase") == "saving"
+        if e.type == protocol.PhaseEvent.type and e.phase == "saving"
     )
-    metric_positions = [i for i, e in enumerate(result.events) if e.type == protocol.METRIC]
+    metric_positions = [i for i, e in enumerate(result.events)
+                        if isinstance(e, protocol.MetricEvent)]
     assert (
         metric_positions and training_at < min(metric_positions) < max(metric_positions) < saving_at
     )
@@ -71,13 +72,13 @@ def test_events_are_ordered(run: tuple[WorkerResult, Path]) -> None:
 
 def test_metrics_carry_step_epoch_and_values(run: tuple[WorkerResult, Path]) -> None:
     result, _ = run
-    metrics = result.of_type(protocol.METRIC)
-    assert [m.get("step") for m in metrics] == list(range(1, 11))
-    assert all(m.get("total_steps") == 10 for m in metrics)
-    epochs = [m.get("epoch") for m in metrics]
+    metrics = result.of_type(protocol.MetricEvent)
+    assert [m.step for m in metrics] == list(range(1, 11))
+    assert all(m.total_steps == 10 for m in metrics)
+    epochs = [m.epoch for m in metrics]
     assert epochs == sorted(epochs) and epochs[-1] > 1
     for metric in metrics:
-        values = metric.get("values")
+        values = metric.values
         assert set(values) >= {
             "loss",
             "learning_rate",
@@ -86,18 +87,18 @@ def test_metrics_carry_step_epoch_and_values(run: tuple[WorkerResult, Path]) -> 
             "audio_s_per_s",
         }
         assert values["loss"] > 0 and values["frames_per_s"] > 0
-    evals = result.of_type(protocol.EVAL)
-    assert evals and all(e.get("values")["eval_loss"] > 0 for e in evals)
+    evals = result.of_type(protocol.EvalEvent)
+    assert evals and all(e.values["eval_loss"] > 0 for e in evals)
 
 
 def test_final_loss_is_the_last_window_and_printed_the_same(run: tuple[WorkerResult, Path]) -> None:
     result, output = run
-    completed = result.of_type(protocol.COMPLETED)[0]
-    last_loss = result.of_type(protocol.METRIC)[-1].get("values")["loss"]
-    assert completed.get("final_loss") == round(last_loss, 4)
-    assert completed.get("steps") == 10
-    assert completed.get("adapter_dir") == str(output / protocol.ADAPTER_DIR)
-    assert f"final loss {completed.get('final_loss')}" in result.terminal
+    completed = result.of_type(protocol.CompletedEvent)[0]
+    last_loss = result.of_type(protocol.MetricEvent)[-1].values["loss"]
+    assert completed.final_loss == round(last_loss, 4)
+    assert completed.steps == 10
+    assert completed.adapter_dir == str(output / protocol.ADAPTER_DIR)
+    assert f"final loss {completed.final_loss}" in result.terminal
 
 
 def test_terminal_shows_banner_bar_and_the_skipped_clip(run: tuple[WorkerResult, Path]) -> None:
@@ -148,9 +149,9 @@ def test_adapter_info_describes_what_produced_it(
 
 def test_samples_checkpoints_and_code_cache_are_written(run: tuple[WorkerResult, Path]) -> None:
     result, output = run
-    samples = result.of_type(protocol.SAMPLE)
+    samples = result.of_type(protocol.SampleEvent)
     assert len(samples) == 1
-    wav = Path(samples[0].get("path"))
+    wav = Path(samples[0].path)
     assert wav.parent == output / protocol.SAMPLES_DIR
     info = soundfile.info(str(wav))
     assert info.samplerate == 32_000 and info.duration == pytest.approx(1.0, abs=0.05)

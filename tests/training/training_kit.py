@@ -8,12 +8,14 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import soundfile
 
 from musiclab_desktop.core import protocol
+
+E = TypeVar("E", bound=protocol.Event)
 
 CLIP_RATE = 22_050  # not the model's 32 kHz, so every run exercises the resampler
 CAPTIONS = (
@@ -32,8 +34,8 @@ class WorkerResult:
     raw_events: list[str]
     terminal: str
 
-    def of_type(self, event_type: str) -> list[protocol.Event]:
-        return [event for event in self.events if event.type == event_type]
+    def of_type(self, kind: type[E]) -> list[E]:
+        return [event for event in self.events if isinstance(event, kind)]
 
 
 def synth_clip(path: Path, index: int, seconds: float, stereo: bool = False) -> Path:
@@ -98,7 +100,7 @@ def worker_env(**extra: str) -> dict[str, str]:
 
 def parse_events(stdout: str) -> tuple[list[protocol.Event], list[str]]:
     lines = [line for line in stdout.splitlines() if line.strip()]
-    events = [protocol.parse_event(line) for line in lines]
+    events = [protocol.Event.from_json(line) for line in lines]
     return [event for event in events if event is not None], lines
 
 

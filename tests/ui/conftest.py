@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -13,7 +13,7 @@ from musiclab_desktop.app import create_main_window
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.ui.main_window import MainWindow
 
-from ui_helpers import FakePrompts
+from ui_kit import FakePrompts, WindowFactory
 
 
 @pytest.fixture
@@ -27,16 +27,17 @@ def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-WindowFactory = Callable[[], MainWindow]
-
-
 @pytest.fixture
 def make_window(qtbot: QtBot, library: Library, settings: QSettings,
                 prompts: FakePrompts) -> WindowFactory:
-    """Build (and show) a main window over the test library; call again for a 'restart'."""
+    """Build (and show) a main window over the test library; call again for a 'restart'.
 
-    def make() -> MainWindow:
-        window = create_main_window(library, settings=settings, prompts=prompts)
+    Keywords go to create_main_window: other ``prompts``, a ``run_manager`` of the test's.
+    """
+
+    def make(**options: Any) -> MainWindow:
+        options.setdefault("prompts", prompts)
+        window = create_main_window(library, settings=settings, **options)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

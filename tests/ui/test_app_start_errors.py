@@ -10,12 +10,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from database_damage import database_of, scribble_pages_of, truncate, used_folder
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop import app
 
-from ui_helpers import FakePrompts
+from damage_kit import database_of, scribble_pages_of, truncate, used_folder
+from ui_kit import FakePrompts
 
 
 @pytest.fixture(autouse=True)

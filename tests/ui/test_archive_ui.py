@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.models import ExperimentStatus
 from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.core.status import ExperimentStatus
 from musiclab_desktop.ui.experiment_list import ExperimentRoles
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.prompts import archive_confirmation
 
-from ui_helpers import FakePrompts, list_names, toast_texts
+from ui_kit import FakePrompts, list_names, toast_texts
 
 
 def _two_experiments(library: Library) -> tuple[ExperimentRecord, ExperimentRecord]:

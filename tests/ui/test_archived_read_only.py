@@ -12,7 +12,7 @@ from musiclab_desktop.ui.detail.view import CONFIG, OVERVIEW, RUNS
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.prompts import DISCARD, STAY
 
-from ui_helpers import FakePrompts
+from ui_kit import FakePrompts
 
 
 def shown_with_archived_listed(window: MainWindow, record: ExperimentRecord,
@@ -31,7 +31,7 @@ def test_start_run_follows_archive_and_unarchive_of_the_shown_experiment(
     assert window.archive(experiment_with_dataset) is not None
     assert window.list_panel.current_record().archived  # still shown: Show archived is on
     assert not start.isEnabled()
-    assert "Unarchive" in start.toolTip()
+    assert "unarchive it to start runs" in start.toolTip()  # core's own sentence
     window.list_panel.unarchive_button.click()
     assert library.experiments.get(experiment_with_dataset.id).status == "DRAFT"
     assert start.isEnabled()

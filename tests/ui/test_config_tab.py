@@ -12,7 +12,7 @@ from musiclab_desktop.ui.detail.config_tab import ConfigTab
 from musiclab_desktop.ui.detail.view import CONFIG
 from musiclab_desktop.ui.main_window import MainWindow
 
-from ui_helpers import toast_texts
+from ui_kit import toast_texts
 
 CUSTOM = {"num_epochs": 6, "lora_r": 8}
 

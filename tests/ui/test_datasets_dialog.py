@@ -14,7 +14,7 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
 from musiclab_desktop.ui.table_models import PROBLEM_BACKGROUND
 
-from ui_helpers import FakePrompts, toast_texts
+from ui_kit import FakePrompts, toast_texts
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from musiclab_desktop.ui.experiment_list import ExperimentListModel
 from musiclab_desktop.ui.experiment_list.delegate import ExperimentDelegate
 from musiclab_desktop.ui.main_window import DETAIL, NO_EXPERIMENTS, NO_SELECTION, MainWindow
 
-from tests_support import finish_run
-from ui_helpers import FakePrompts, list_names, toast_texts
+from shared_kit import finish_run
+from ui_kit import FakePrompts, list_names, toast_texts
 
 
 def test_empty_library_teaches_how_to_start(window: MainWindow) -> None:

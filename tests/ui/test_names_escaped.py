@@ -12,8 +12,8 @@ from musiclab_desktop.ui.experiment_list import ExperimentRoles
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.runs.runs_model import Column
 
-from tests_support import finish_run
-from ui_helpers import FakePrompts, toast_texts
+from shared_kit import finish_run
+from ui_kit import FakePrompts, toast_texts
 
 RAW = "a\x1b[31mb\nc"
 SHOWN = "a\\e[31mb\\nc"

@@ -16,7 +16,7 @@ from musiclab_desktop.ui.detail.view import CONFIG
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
 
-from ui_helpers import FakePrompts, toast_texts
+from ui_kit import FakePrompts, toast_texts
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from musiclab_desktop.ui.detail.view import CONFIG
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.prompts import DISCARD, SAVE, STAY, Prompts, unsaved_config_question
 
-from ui_helpers import FakePrompts
+from ui_kit import FakePrompts
 
 
 @pytest.fixture

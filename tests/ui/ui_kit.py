@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.prompts import DISCARD, Prompts
 from musiclab_desktop.ui.toast import toasts
+
+# The make_window fixture: keywords go to create_main_window (prompts, run_manager).
+WindowFactory = Callable[..., MainWindow]
 
 
 class FakePrompts(Prompts):
@@ -47,3 +52,16 @@ def toast_texts(window: QWidget) -> list[str]:
 
 def list_names(window: MainWindow) -> list[str]:
     return [record.name for record in window.controller.model.records()]
+
+
+class DialogPrompts(FakePrompts):
+    """FakePrompts that also answers dialogs: ``fill`` edits the dialog, then accepts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fill: Callable[[QDialog], bool] = lambda dialog: True
+        self.dialogs: list[QDialog] = []
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        self.dialogs.append(dialog)
+        return self.fill(dialog)

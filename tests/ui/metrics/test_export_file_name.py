@@ -7,7 +7,7 @@ from pathlib import Path
 
 from musiclab_desktop.ui.metrics import MetricsChart
 
-from conftest import RunFactory
+from metrics_kit import RunFactory
 
 
 def test_five_long_run_names_suggest_a_file_name_that_can_be_saved(

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from musiclab_desktop.ui.metrics import MAX_COMPARED_RUNS, MetricsChart, RunMetrics
 from musiclab_desktop.ui.metrics.chart import NO_METRICS_TEXT, WAITING_TEXT
 
-from conftest import START_TIME, RunFactory
+from metrics_kit import START_TIME, RunFactory
 
 
 def _last_drawn_step(chart: MetricsChart, run_id: int) -> float:
@@ -43,7 +43,7 @@ def test_live_points_are_stored_at_once_and_drawn_on_the_refresh_beat(
     assert _last_drawn_step(chart, 1) == 49  # coalesced: not drawn yet
 
     qtbot.waitUntil(lambda: _last_drawn_step(chart, 1) == 59, timeout=2000)
-    (_, x_max), _ = chart._view.view_box.viewRange()
+    (_, x_max), _ = chart.plot.view.view_box.viewRange()
     assert x_max >= 59  # the view follows new points
 
 
@@ -56,7 +56,7 @@ def test_view_stops_following_once_the_user_zooms_and_reset_restores(
     chart: MetricsChart, make_run: RunFactory, qtbot: QtBot
 ) -> None:
     chart.show_run(make_run(points=100, status="RUNNING"), live=True)
-    viewport = chart._view.viewport()
+    viewport = chart.plot.view.viewport()
     centre = QPointF(viewport.rect().center())
     zoom = QWheelEvent(
         centre,
@@ -71,14 +71,14 @@ def test_view_stops_following_once_the_user_zooms_and_reset_restores(
     QApplication.sendEvent(viewport, zoom)
     assert not chart.is_following()
     assert "view held" in chart.hint_text()
-    zoomed = chart._view.view_box.viewRange()
+    zoomed = chart.plot.view.view_box.viewRange()
 
     chart.append_points(1, _live_batch(100, 50))
     qtbot.waitUntil(lambda: not chart._dirty, timeout=2000)
-    assert chart._view.view_box.viewRange() == zoomed  # held where the user zoomed
+    assert chart.plot.view.view_box.viewRange() == zoomed  # held where the user zoomed
 
     qtbot.mouseClick(chart.findChild(QWidget, "resetViewButton"), Qt.MouseButton.LeftButton)
-    (_, x_max), _ = chart._view.view_box.viewRange()
+    (_, x_max), _ = chart.plot.view.view_box.viewRange()
     assert chart.is_following() and x_max >= 149
 
 
@@ -86,8 +86,8 @@ def test_plain_wheel_is_left_to_the_page(chart: MetricsChart, make_run: RunFacto
     """Ignored, so Qt hands a real wheel event on to the scrolling page around the chart
     (a synthetic one is never propagated, hence the check on acceptance)."""
     chart.show_run(make_run(), live=False)
-    before = chart._view.view_box.viewRange()
-    viewport = chart._view.viewport()
+    before = chart.plot.view.view_box.viewRange()
+    viewport = chart.plot.view.viewport()
     centre = QPointF(viewport.rect().center())
     wheel = QWheelEvent(
         centre,
@@ -101,7 +101,7 @@ def test_plain_wheel_is_left_to_the_page(chart: MetricsChart, make_run: RunFacto
     )
     QApplication.sendEvent(viewport, wheel)
     assert not wheel.isAccepted()
-    assert chart._view.view_box.viewRange() == before
+    assert chart.plot.view.view_box.viewRange() == before
 
 
 # Display loss chart after training completes
@@ -137,7 +137,7 @@ def test_zooming_in_redraws_the_view_at_full_detail(
 ) -> None:
     run = make_run(points=200_000, metrics=("loss",))
     chart.show_run(run, live=False)
-    chart._view.view_box.setRange(xRange=(50_000, 50_300), padding=0)
+    chart.plot.view.view_box.setRange(xRange=(50_000, 50_300), padding=0)
     qtbot.waitUntil(lambda: chart.drawn_points(1)[0][0] >= 49_999, timeout=2000)
     x, y = chart.drawn_points(1)
     np.testing.assert_array_equal(x, np.arange(49_999, 50_302))  # clipped, not sampled
@@ -179,7 +179,7 @@ def test_log_scale_draws_log10_values(chart: MetricsChart, make_run: RunFactory)
     chart.show_run(run, live=False)
     chart.findChild(QWidget, "logScaleToggle").click()
     np.testing.assert_allclose(chart.drawn_points(1)[1], np.log10(run.series["loss"].values))
-    assert chart._view.getPlotItem().getAxis("left").logMode is True
+    assert chart.plot.view.getPlotItem().getAxis("left").logMode is True
 
 
 def test_smoothing_draws_smoothed_line_over_faint_raw(
@@ -187,7 +187,7 @@ def test_smoothing_draws_smoothed_line_over_faint_raw(
 ) -> None:
     chart.show_run(make_run(), live=False)
     chart.set_smoothing(0.9)
-    curve = chart._curves[0]
+    curve = chart.plot.curves[0]
     assert curve.smooth.isVisible() and curve.smooth.yData is not None
     assert curve.raw.opts["pen"].color().alpha() < 255
     assert np.std(np.diff(curve.smooth.yData)) < np.std(np.diff(curve.raw.yData))
@@ -205,7 +205,7 @@ def test_compare_overlays_runs_in_distinct_colours_with_final_values(
     chart.show_comparison(runs)
     colours = chart.run_colours()
     assert len(set(colours.values())) == 3
-    for curve in chart._curves:
+    for curve in chart.plot.curves:
         assert curve.raw.opts["pen"].color().name() == colours[curve.run.run_id]
     legend = chart.legend_texts()
     for run, text in zip(runs, legend, strict=True):
@@ -226,7 +226,7 @@ def test_dark_palette_switches_plot_and_run_colours(
     palette.setColor(QPalette.ColorRole.Text, QColor("#E8E8E8"))
     chart.setPalette(palette)
     assert chart.run_colours()[1] == "#56b4e9"  # Okabe-Ito sky blue reads on dark
-    assert chart._view.backgroundBrush().color().name() == "#1e1e1e"
+    assert chart.plot.view.backgroundBrush().color().name() == "#1e1e1e"
     assert len(chart.drawn_points(2)[0]) == 200
 
 
@@ -327,7 +327,7 @@ def test_mouse_hover_shows_tooltip_without_taking_focus(qtbot: QtBot, make_run: 
     page.activateWindow()
     terminal.setFocus()
     chart.show_run(make_run(), live=False)
-    viewport = chart._view.viewport()
+    viewport = chart.plot.view.viewport()
     target = _viewport_pos(chart, 100, float(chart.drawn_points(1)[1][100]))
     qtbot.mouseMove(viewport, target)
     qtbot.waitUntil(lambda: chart.tooltip_label().isVisible(), timeout=2000)
@@ -342,10 +342,10 @@ def test_click_near_a_point_emits_run_and_step(
     chart.show_run(make_run(run_id=7, points=150), live=False)
     target = _viewport_pos(chart, 42, float(chart.drawn_points(7)[1][42]))
     with qtbot.waitSignal(chart.pointClicked, timeout=1000) as blocker:
-        qtbot.mouseClick(chart._view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+        qtbot.mouseClick(chart.plot.view.viewport(), Qt.MouseButton.LeftButton, pos=target)
     assert blocker.args == [7, 42]
 
 
 def _viewport_pos(chart: MetricsChart, x: float, y: float) -> QPoint:
-    scene = chart._view.view_box.mapViewToScene(QPointF(x, y))
-    return chart._view.mapFromScene(scene)
+    scene = chart.plot.view.view_box.mapViewToScene(QPointF(x, y))
+    return chart.plot.view.mapFromScene(scene)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from musiclab_desktop.ui.metrics import MetricsChart
 from musiclab_desktop.ui.metrics.export import CSV_HEADER
 
-from conftest import RunFactory
+from metrics_kit import RunFactory
 
 
 def test_csv_holds_the_full_series_not_the_drawn_one(

@@ -31,10 +31,10 @@ def test_known_and_unknown_metric_labels() -> None:
 
 
 def test_selector_order_puts_loss_first() -> None:
-    assert sort_metric_names(["zeta", "epoch", "loss", "grad_norm"]) == [
+    assert sort_metric_names(["zeta", "gpu_mem_gb", "loss", "grad_norm"]) == [
         "loss",
         "grad_norm",
-        "epoch",
+        "gpu_mem_gb",
         "zeta",
     ]
 

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.runner.settings import RunnerSettings
+from musiclab_desktop.ui.experiments_controller import ExperimentsController
+from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.runs.runs_page import RunsPage
 
-from ui_helpers import FakePrompts
-
-FAKE_WORKER = Path(__file__).parents[2] / "runner" / "fake_worker.py"
-
-
-class DialogPrompts(FakePrompts):
-    """FakePrompts that also answers dialogs: ``fill`` edits the dialog, then accepts."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fill: Callable[[QDialog], bool] = lambda dialog: True
-        self.dialogs: list[QDialog] = []
-
-    def run_dialog(self, dialog: QDialog) -> bool:
-        self.dialogs.append(dialog)
-        return self.fill(dialog)
+from shared_kit import fake_worker_command
+from ui_kit import DialogPrompts
 
 
 @pytest.fixture
@@ -48,7 +34,7 @@ def worker_mode() -> list[str]:
 @pytest.fixture
 def manager(library: Library, worker_mode: list[str]) -> Iterator[RunManager]:
     def command(spec_path: Path) -> list[str]:
-        return [sys.executable, str(FAKE_WORKER), worker_mode[0], str(spec_path)]
+        return fake_worker_command(worker_mode[0], spec_path)
 
     run_manager = RunManager(library, RunnerSettings(cancel_grace_seconds=3.0), command)
     yield run_manager
@@ -59,11 +45,11 @@ def manager(library: Library, worker_mode: list[str]) -> Iterator[RunManager]:
 @pytest.fixture
 def page(qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts: DialogPrompts,
          experiment_with_dataset: ExperimentRecord) -> Iterator[RunsPage]:
-    runs_page = RunsPage(library, manager, dialog_prompts)
+    runs_page = RunsPage(ExperimentsController(library, manager), dialog_prompts)
     qtbot.addWidget(runs_page)
     runs_page.resize(1100, 900)
     runs_page.set_experiment(experiment_with_dataset)
     runs_page.show()
     qtbot.waitExposed(runs_page)
     yield runs_page
-    runs_page.loader.wait()
+    wait_for_ops()

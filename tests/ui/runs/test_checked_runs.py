@@ -10,12 +10,12 @@ from pytestqt.qtbot import QtBot
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.ui.metrics.chart import DEFAULT_REFRESH_MS
+from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.runs.runs_model import Column
 from musiclab_desktop.ui.runs.runs_page import RunsPage
 
-from conftest import DialogPrompts
-from tests_support import finish_run
-from ui_helpers import toast_texts
+from shared_kit import finish_run
+from ui_kit import DialogPrompts, toast_texts
 
 
 def finished_runs(library: Library, experiment_id: int, count: int) -> list[int]:
@@ -63,6 +63,7 @@ def test_compare_shows_the_checked_runs_while_another_row_is_highlighted(
     assert page.selected_run_ids() == [third]
     assert page.compare_button.isEnabled()
     qtbot.mouseClick(page.compare_button, Qt.MouseButton.LeftButton)
+    assert wait_for_ops()  # the compared runs load off the GUI thread
     assert dialog_prompts.errors == []
     legend = " ".join(page.chart.legend_texts())
     assert "run-1" in legend and "run-2" in legend and "run-3" not in legend
@@ -105,6 +106,7 @@ def test_delete_checked_deletes_the_checked_runs_not_the_highlighted_one(
     page.model.set_checked(second, True)
     page.select_run(third)
     assert page.request_batch_delete()
+    assert wait_for_ops()  # run folders are removed off the GUI thread
     assert [run.id for run in library.runs.list(experiment_with_dataset.id)] == [third]
     assert [run.id for run in page.model.runs()] == [third]
 
@@ -124,6 +126,7 @@ def test_deleting_a_run_already_deleted_elsewhere_removes_its_row_with_a_toast(
         other_process.close()
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
                      pos=action_cell_centre(page, gone))
+    assert wait_for_ops()
     assert dialog_prompts.errors == []
     assert page.model.row_of(gone) is None and page.model.row_of(kept) is not None
     assert page.shown_run_id() != gone
@@ -143,6 +146,7 @@ def test_batch_delete_with_one_run_gone_deletes_the_rest_and_says_so(
     finally:
         other_process.close()
     assert page.request_batch_delete()
+    assert wait_for_ops()
     assert dialog_prompts.errors == []
     assert [run.id for run in library.runs.list(experiment_with_dataset.id)] == [kept]
     assert [run.id for run in page.model.runs()] == [kept]

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.runner.manager import RunManager
-from musiclab_desktop.ui.window_factory import create_main_window
 
-from ui_helpers import toast_texts
+from ui_kit import WindowFactory, toast_texts
 
 
 def test_closing_over_a_training_run_asks_and_stop_keeps_logs(
-    qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts, settings: QSettings,
-    experiment_with_dataset, worker_mode
+    qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts,
+    make_window: WindowFactory, experiment_with_dataset, worker_mode
 ) -> None:
     worker_mode[0] = "wait_forever"
-    window = create_main_window(library, settings=settings, prompts=dialog_prompts,
-                                run_manager=manager)
-    qtbot.addWidget(window)
-    window.show()
+    window = make_window(prompts=dialog_prompts, run_manager=manager)
     window.select_experiment(experiment_with_dataset.id)
     run = window.runs_page.start_run(None, None)
     assert run is not None
@@ -41,12 +36,9 @@ def test_closing_over_a_training_run_asks_and_stop_keeps_logs(
 
 
 def test_a_storage_problem_is_shown_in_the_status_bar_and_a_toast(
-    qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts, settings: QSettings
+    manager: RunManager, dialog_prompts, make_window: WindowFactory
 ) -> None:
-    window = create_main_window(library, settings=settings, prompts=dialog_prompts,
-                                run_manager=manager)
-    qtbot.addWidget(window)
-    window.show()
+    window = make_window(prompts=dialog_prompts, run_manager=manager)
     message = "Cannot write to the data folder: the disk is full."
     manager.storageProblem.emit(message)
     assert window.statusBar().currentMessage() == message

@@ -6,9 +6,10 @@ from PySide6.QtCore import Qt
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.runs.runs_page import RunsPage
 
-from tests_support import finish_run
+from shared_kit import finish_run
 
 
 def test_compare_shows_the_rank_each_run_trained_with(
@@ -26,6 +27,7 @@ def test_compare_shows_the_rank_each_run_trained_with(
     for run_id in (first.id, second.id):
         page.model.set_checked(run_id, True)
     assert page.request_compare()
+    assert wait_for_ops()
     assert page.comparison.row_labels() == ["Rank (r)"]
     model = page.comparison.model()
     ranks = {model.headerData(column, Qt.Orientation.Horizontal): model.index(0, column).data()

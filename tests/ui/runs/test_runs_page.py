@@ -11,13 +11,14 @@ from pytestqt.qtbot import QtBot
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.runs.runs_delegate import CANCEL, DELETE, row_action
 from musiclab_desktop.ui.runs.runs_model import Column
 from musiclab_desktop.ui.runs.runs_page import NO_METRICS, NO_RUN_SELECTED, RunsPage
 from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
 
-from tests_support import finish_run
-from ui_helpers import toast_texts
+from shared_kit import finish_run
+from ui_kit import toast_texts
 
 
 def runs_in_every_state(library: Library, experiment_id: int) -> dict[str, int]:
@@ -81,6 +82,7 @@ def test_confirmed_delete_removes_the_row_and_shows_a_toast(
     finish_run(library, run.id, 2.0)
     reload(page, library, experiment_with_dataset)
     click_action(qtbot, page, run.id)
+    assert wait_for_ops()  # deleting runs off the GUI thread
     assert page.model.row_of(run.id) is None
     assert library.runs.list(experiment_with_dataset.id) == []
     assert not Path(run.output_dir).exists()
@@ -120,6 +122,7 @@ def test_batch_delete_selection_confirmation_and_removal(
     assert len(library.runs.list(experiment_with_dataset.id)) == 5
     dialog_prompts.confirm_answer = True
     assert page.request_batch_delete()
+    assert wait_for_ops()
     remaining = {run.id for run in library.runs.list(experiment_with_dataset.id)}
     assert remaining == {ids["RUNNING"], ids["PENDING"]}
     assert {run.id for run in page.model.runs()} == remaining
@@ -283,6 +286,7 @@ def test_compare_overlays_runs_with_a_legend_and_the_differing_settings(
         page.model.set_checked(run_id, True)
     assert page.compare_button.isEnabled()
     assert page.request_compare()
+    assert wait_for_ops()  # the compared runs load off the GUI thread
     legend = " ".join(page.chart.legend_texts())
     assert all(name in legend for name in ("run-1", "run-2", "run-3"))
     assert "0.25" in legend  # run-1's final loss value

@@ -9,7 +9,7 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.ui.runs.runs_model import Column
 from musiclab_desktop.ui.runs.runs_page import RunsPage
 
-from tests_support import finish_run
+from shared_kit import finish_run
 
 
 def names(page: RunsPage) -> list[str]:

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
-from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.ui.detail.view import RUNS
-from musiclab_desktop.ui.window_factory import create_main_window
+from musiclab_desktop.ui.ops import wait_for_ops
 
-from ui_helpers import list_names, toast_texts
+from ui_kit import WindowFactory, list_names, toast_texts
 
 
 @pytest.mark.slow
 def test_try_the_demo_builds_it_off_the_gui_thread_and_selects_it(
-    qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts, settings: QSettings
+    manager: RunManager, dialog_prompts, make_window: WindowFactory
 ) -> None:
-    window = create_main_window(library, settings=settings, prompts=dialog_prompts,
-                                run_manager=manager)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.demo.finished, timeout=120_000):
-        assert window.try_demo()
-        assert not window.demo_action.isEnabled()
+    window = make_window(prompts=dialog_prompts, run_manager=manager)
+    assert window.try_demo()
+    assert not window.demo_action.isEnabled()
+    assert wait_for_ops(120_000)  # built off the GUI thread
     assert dialog_prompts.errors == []
     assert list_names(window) == ["Demo: tiny MusicGen"]
     assert window.detail.experiment().name == "Demo: tiny MusicGen"
@@ -34,15 +29,13 @@ def test_try_the_demo_builds_it_off_the_gui_thread_and_selects_it(
 
 
 def test_a_demo_that_cannot_be_built_says_why_and_adds_nothing(
-    qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts, settings: QSettings,
+    library: Library, manager: RunManager, dialog_prompts, make_window: WindowFactory,
     tmp_path
 ) -> None:
     manager.settings.training_interpreter = str(tmp_path / "no-such-python")
-    window = create_main_window(library, settings=settings, prompts=dialog_prompts,
-                                run_manager=manager)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.demo.failed, timeout=30_000):
-        assert window.try_demo()
+    window = make_window(prompts=dialog_prompts, run_manager=manager)
+    assert window.try_demo()
+    assert wait_for_ops()
     title, message = dialog_prompts.errors[-1]
     assert title == "Cannot prepare the demo"
     assert "no-such-python" in message

@@ -16,7 +16,7 @@ from musiclab_desktop.ui.terminal.document import TerminalDocument
 from musiclab_desktop.ui.terminal.replay import Replay
 from musiclab_desktop.ui.terminal.styled_line import style_line
 
-from nested_bars import nested_bars_log
+from nested_bars_kit import nested_bars_log
 from terminal_kit import cell_state, render
 
 COLUMNS, LINES = 90, 10

@@ -3,7 +3,7 @@
 The corpus (tests/data/terminal/*.bin, made by make_corpus.py) holds tqdm bars, nested
 tqdm bars, rich progress, coloured tracebacks, pip install output, a transformers
 warning flood and SGR styles, byte for byte as a pipe delivered them. A coloured
-nested-bar log of 10 MB (nested_bars.py) is generated here: too big to commit, and the
+nested-bar log of 10 MB (nested_bars_kit.py) is generated here: too big to commit, and the
 size at which a replay that starts late loses the start of the scrollback.
 """
 
@@ -18,9 +18,9 @@ from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.ui.terminal import TerminalView
 
-from nested_bars import nested_bars_log
+from nested_bars_kit import nested_bars_log
 from terminal_kit import CORPUS, corpus_files, settle
-from tmux_oracle import TmuxCapture, capture, tmux_available
+from tmux_kit import TmuxCapture, capture, tmux_available
 
 pytestmark = pytest.mark.skipif(not tmux_available(), reason="tmux is not installed")
 

@@ -172,25 +172,25 @@ def test_widget_resize_changes_the_terminal_size(qtbot: QtBot, make_view: Callab
 
 def test_search_plain_and_regex_next_and_previous(qtbot: QtBot, view: TerminalView) -> None:
     view.feed(b"alpha 1\nbeta\nalpha 2\ngamma\nALPHA 3\n")
-    assert view.find("alpha")
+    assert view.find_text("alpha")
     assert view.current_match() == ("alpha 1", 0, 5)
-    assert view.find("alpha")
+    assert view.find_text("alpha")
     assert view.current_match() == ("alpha 2", 0, 5)
-    assert view.find("alpha")
+    assert view.find_text("alpha")
     assert view.current_match() == ("ALPHA 3", 0, 5)  # case-insensitive
-    assert view.find("alpha")
+    assert view.find_text("alpha")
     assert view.current_match() == ("alpha 1", 0, 5)  # wraps
-    assert view.find("alpha", backwards=True)
+    assert view.find_text("alpha", backwards=True)
     assert view.current_match() == ("ALPHA 3", 0, 5)
-    assert view.find(r"a \d", regex=True)
+    assert view.find_text(r"a \d", regex=True)
     assert view.current_match() is not None and view.current_match()[0] == "alpha 1"
-    assert not view.find("zeta")
-    assert not view.find("(", regex=True)  # invalid: no match, no exception
+    assert not view.find_text("zeta")
+    assert not view.find_text("(", regex=True)  # invalid: no match, no exception
 
 
 def test_search_highlights_hits(qtbot: QtBot, view: TerminalView) -> None:
     view.feed(b"find me here\n")
-    view.find("find me")
+    view.find_text("find me")
     settle(qtbot, view)
     assert shows_colour(view.viewport(), PALETTE.current_match)
 
