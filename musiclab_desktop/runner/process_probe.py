@@ -11,16 +11,8 @@ from pathlib import Path
 
 def is_worker_of(pid: int | None, spec_path: Path) -> bool:
     """True when ``pid`` is alive and its command line names this run's spec file."""
-    if not pid or pid <= 0:
-        return False
-    if sys.platform == "win32":
-        return _windows_alive(pid)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return False  # alive, but another user's process: not our worker
+    if not pid or _existence(pid) != "ours":
+        return False  # gone, or another user's process: not our worker
     command_line = _command_line(pid)
     # Unknown command line (no /proc, no ps): trust the pid rather than fail a live run.
     return command_line is None or str(spec_path) in command_line
@@ -28,17 +20,27 @@ def is_worker_of(pid: int | None, spec_path: Path) -> bool:
 
 def pid_alive(pid: int | None) -> bool:
     """True when a process ``pid`` exists and has not ended (a zombie has ended)."""
-    if not pid or pid <= 0:
+    if not pid:
         return False
+    existence = _existence(pid)
+    if existence == "ours" and sys.platform != "win32":
+        return not _is_zombie(pid)
+    return existence != "gone"
+
+
+def _existence(pid: int) -> str:
+    """"gone", "ours" (a process of this user) or "foreign" (another user's)."""
+    if pid <= 0:
+        return "gone"
     if sys.platform == "win32":
-        return _windows_alive(pid)
+        return "ours" if _windows_alive(pid) else "gone"
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return "gone"
     except PermissionError:
-        return True  # another user's process: alive, whatever it is
-    return not _is_zombie(pid)
+        return "foreign"
+    return "ours"
 
 
 def _is_zombie(pid: int) -> bool:
