@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from musiclab_desktop.core.backups import back_up
+from musiclab_desktop.core.errors import DataFolderError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -70,6 +71,11 @@ def _newest_version_file() -> str:
     return names[-1].split("_", 1)[0]
 
 
+def _is_newer(revision: str, newest: str) -> bool:
+    """Revisions are zero-padded numbers; one we do not know that sorts after ours is newer."""
+    return revision.isdigit() and newest.isdigit() and int(revision) > int(newest)
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         try:
@@ -90,8 +96,14 @@ def upgrade(engine: Engine, revision: str = "head", *, data_folder: Path | None 
     reference it (logs and metrics of every run).
     """
     current = current_revision(engine)
-    if revision == "head" and current == _newest_version_file():
+    newest = _newest_version_file()
+    if revision == "head" and current == newest:
         return
+    if revision == "head" and current is not None and _is_newer(current, newest):
+        raise DataFolderError(
+            f"This data folder was written by a newer MusicLab (database version {current}; "
+            f"this one knows versions up to {newest}). Install the newer MusicLab to open it, "
+            "or choose another data folder with --data-dir.")
     from alembic import command
 
     config = alembic_config()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from musiclab_desktop.core import backups
@@ -119,3 +120,16 @@ def test_an_empty_database_beside_run_folders_needs_an_explicit_fresh_start(
     assert fresh.returncode == 0, fresh.stderr.decode()
     assert musiclab(root, "experiments", "list").stdout.decode().strip() == "No experiments."
     assert musiclab(root, "doctor", "--start-fresh").returncode == 4  # now it can be read
+
+
+def test_a_folder_from_a_newer_version_is_one_sentence_and_left_untouched(
+        tmp_path: Path) -> None:
+    root = used_folder(tmp_path / "newer")
+    with sqlite3.connect(database_of(root)) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    line = one_sentence_error(musiclab(root, "experiments", "list"))
+    assert "written by a newer MusicLab (database version 9999" in line
+    with sqlite3.connect(database_of(root)) as connection:  # not migrated, nor backed up
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            "9999",)
+    assert not (root / "backups").exists() or not any((root / "backups").iterdir())
