@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from musiclab_desktop.core.config import default_config
 from musiclab_desktop.core.errors import MusiclabError, ValidationError
 from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.core.services.experiments import EXPERIMENT_NAME_MAX_LENGTH
 from musiclab_desktop.ui.config_form import ConfigForm
 from musiclab_desktop.ui.dataset_picker import DatasetPicker
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
@@ -88,6 +89,7 @@ class NewExperimentDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("experimentNameEdit")
+        self.name_edit.setMaxLength(EXPERIMENT_NAME_MAX_LENGTH)
         self.name_edit.setPlaceholderText("e.g. lo-fi piano, 30 s clips")
         self.name_edit.setToolTip("A name unique among your experiments")
         self.name_edit.textChanged.connect(lambda _text: self._set_name_error(""))

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.services.experiments import EXPERIMENT_NAME_MAX_LENGTH
 from musiclab_desktop.ui.detail.view import CONFIG
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
@@ -62,6 +63,7 @@ def test_configuration_section_is_collapsed_until_expanded(dialog: NewExperiment
 
 def test_create_without_touching_the_config_stores_the_defaults(
         library: Library, window: MainWindow, dialog: NewExperimentDialog) -> None:
+    assert dialog.name_edit.maxLength() == EXPERIMENT_NAME_MAX_LENGTH  # as core accepts
     dialog.name_edit.setText("defaults please")
     dialog.description_edit.setPlainText("plain recipe")
     dialog.create_button.click()

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 _UNSET: Any = object()
 
+# The names column's width (models.Experiment.name is String(200)).
+EXPERIMENT_NAME_MAX_LENGTH = 200
+
 
 def experiment_record(session: Session, experiment: Experiment) -> ExperimentRecord:
     dataset = session.get(Dataset, experiment.dataset_id) if experiment.dataset_id else None
@@ -55,8 +58,10 @@ def _clean_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise ValidationError("An experiment needs a name.", {"name": "required"})
-    if len(name) > 200:
-        raise ValidationError("Experiment names are at most 200 characters.", {"name": "too long"})
+    if len(name) > EXPERIMENT_NAME_MAX_LENGTH:
+        raise ValidationError(
+            f"Experiment names are at most {EXPERIMENT_NAME_MAX_LENGTH} characters.",
+            {"name": "too long"})
     return name
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from musiclab_desktop.core.config import field_spec
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.core.services.runs import RUN_NAME_MAX_LENGTH
 from musiclab_desktop.ui.config_form import ConfigForm
 
 
@@ -32,6 +33,7 @@ class StartRunDialog(QDialog):
         self.resize(860, 720)
         self.name_edit = QLineEdit(default_name, self)
         self.name_edit.setObjectName("runNameEdit")
+        self.name_edit.setMaxLength(RUN_NAME_MAX_LENGTH)
         self.name_edit.setPlaceholderText(default_name)
         self.override_form = ConfigForm(experiment.config, read_only=False, parent=self)
         self.override_form.setObjectName("overrideConfigForm")

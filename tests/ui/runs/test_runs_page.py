@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.core.services.runs import RUN_NAME_MAX_LENGTH
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.runs.runs_delegate import CANCEL, DELETE, row_action
@@ -142,6 +143,8 @@ def test_start_dialog_shows_the_experiment_config_and_no_change_stores_no_overri
     assert dialog.override_form.objectName() == "overrideConfigForm"
     assert dialog.override_form.values() == experiment_with_dataset.config
     assert dialog.name_edit.text() == "run-1"
+    # The field takes no more than core accepts, so a too-long name cannot be typed.
+    assert dialog.name_edit.maxLength() == RUN_NAME_MAX_LENGTH
     assert run is not None and library.runs.get(run.id).config_override is None
     qtbot.waitUntil(lambda: library.runs.get(run.id).status == "COMPLETED", timeout=20_000)
 
