@@ -7,7 +7,6 @@ theme switch while the app runs) without a second icon set.
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -15,13 +14,15 @@ from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from musiclab_desktop.runner.install_location import bundle_dir
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def resources_dir() -> Path:
     """resources/ beside the source tree, inside the package, or in a frozen bundle."""
     candidates = [
-        Path(getattr(sys, "_MEIPASS", _PACKAGE_DIR)) / "resources",
+        (bundle_dir() or _PACKAGE_DIR) / "resources",
         _PACKAGE_DIR / "resources",
         _PACKAGE_DIR.parent / "resources",
     ]
