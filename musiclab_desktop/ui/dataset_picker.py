@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.services.datasets import ImportReport
+from musiclab_desktop.ui.change_notice import Change, notice_for
 from musiclab_desktop.ui.dataset_import import DatasetImporter, ask_and_import, imported_message
 from musiclab_desktop.ui.formatting import plural
 from musiclab_desktop.ui.prompts import Prompts
@@ -36,6 +37,12 @@ class DatasetPicker(QComboBox):
         self.importer.failed.connect(self._on_import_failed)
         self.activated.connect(self._on_activated)
         self.reload()
+        # Datasets imported elsewhere in the app (the Datasets dialog, another picker).
+        notice_for(library).changed.connect(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        if change.datasets:
+            self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else self.dataset_id()

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import DatasetRecord
 from musiclab_desktop.core.services.datasets import ImportReport
+from musiclab_desktop.ui.change_notice import Change, notice_for
 from musiclab_desktop.ui.dataset_import import DatasetImporter, ask_and_import, imported_message
 from musiclab_desktop.ui.empty_state import EmptyState
 from musiclab_desktop.ui.formatting import duration_text, plural
@@ -51,6 +53,8 @@ class DatasetsDialog(QDialog):
         self._build()
         self.resize(1080, 640)
         self.reload()
+        # Datasets imported elsewhere in the app (a picker, another dialog) show up here.
+        notice_for(library).changed.connect(self._on_change)
 
     # --- building ------------------------------------------------------------
 
@@ -134,7 +138,14 @@ class DatasetsDialog(QDialog):
 
     # --- behaviour -----------------------------------------------------------
 
+    def _on_change(self, change: Change) -> None:
+        if change.datasets:
+            self.reload()
+
     def reload(self, select_id: int | None = None) -> None:
+        """Read the datasets again, selecting ``select_id`` (default: the one shown)."""
+        if select_id is None and (shown := self.current_dataset()) is not None:
+            select_id = shown.id
         datasets = self._library.datasets.list()
         self.dataset_model.set_records(datasets)
         self._stack.setCurrentIndex(0 if datasets else 1)
@@ -167,7 +178,7 @@ class DatasetsDialog(QDialog):
             return
         items = self._library.datasets.items(dataset.id)
         self.clip_model.set_records(items)
-        self.dataset_title.setText(dataset.name)
+        self.dataset_title.setText(printable(dataset.name))
         self.dataset_summary.setText(_summary(dataset, sum(1 for i in items if i.problem)))
 
     def current_dataset(self) -> DatasetRecord | None:

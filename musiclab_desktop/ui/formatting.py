@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from musiclab_desktop.core.audio_scan import seconds_text
+
 
 def loss_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.4f}"
@@ -47,6 +49,14 @@ def duration_text(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def clip_length_text(seconds: float | None) -> str:
+    """A clip's length: '0.05 s' under ten seconds (where a minimum clip length bites,
+    so never rounded up past it), '0:42' from ten seconds on; a dash when unknown."""
+    if seconds is None:
+        return "—"
+    return f"{seconds_text(seconds)} s" if seconds < 10 else duration_text(seconds)
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:

@@ -15,7 +15,12 @@ from PySide6.QtGui import QColor
 
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import AdapterRecord, DatasetItemRecord, DatasetRecord
-from musiclab_desktop.ui.formatting import duration_text, local_datetime, loss_text
+from musiclab_desktop.ui.formatting import (
+    clip_length_text,
+    duration_text,
+    local_datetime,
+    loss_text,
+)
 from musiclab_desktop.ui.resources import coloured_pixmap
 
 R = TypeVar("R")
@@ -91,7 +96,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
 class DatasetTableModel(RecordTableModel[DatasetRecord]):
     columns = (
-        Column("Name", lambda d: d.name, tooltip=lambda d: d.folder),
+        Column("Name", lambda d: printable(d.name), tooltip=lambda d: d.folder),
         Column("Clips", lambda d: f"{d.clip_count:,}", numeric=True),
         Column("Usable", lambda d: f"{d.usable_count:,}", numeric=True),
         Column("Duration", lambda d: duration_text(d.total_duration), numeric=True),
@@ -102,9 +107,9 @@ class ClipTableModel(RecordTableModel[DatasetItemRecord]):
     """A dataset's clips; a clip with a problem is tinted and carries a warning sign."""
 
     columns = (
-        Column("File", lambda c: c.file_name, tooltip=lambda c: c.path),
-        Column("Duration", lambda c: duration_text(c.duration), numeric=True),
-        Column("Caption", lambda c: c.caption or ""),
+        Column("File", lambda c: printable(c.file_name), tooltip=lambda c: c.path),
+        Column("Duration", lambda c: clip_length_text(c.duration), numeric=True),
+        Column("Caption", lambda c: printable(c.caption or "")),
         # The cell gives the gist ("no caption"); the tooltip gives the whole sentence.
         Column("Problem", lambda c: (c.problem or "").split(":")[0],
                tooltip=lambda c: f"Not used for training: {c.problem}" if c.problem else ""),

@@ -11,9 +11,13 @@ from PySide6.QtWidgets import QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
+from musiclab_desktop.ui.dataset_import import DatasetImporter
+from musiclab_desktop.ui.dataset_picker import DatasetPicker
 from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
+from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.table_models import PROBLEM_BACKGROUND
 
+from shared_kit import write_tone
 from ui_kit import FakePrompts, toast_texts
 
 
@@ -74,7 +78,7 @@ def test_clips_show_file_duration_caption_and_highlight_problems(
     assert headers == ["File", "Duration", "Caption", "Problem"]
     rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
     good, bad = rows["tone0.wav"], rows["tone2.wav"]
-    assert model.index(good, 1).data() == "0:02"
+    assert model.index(good, 1).data() == "2.00 s"
     assert model.index(good, 2).data() == "first"
     assert model.index(good, 0).data(Qt.ItemDataRole.BackgroundRole) is None
     assert model.index(bad, 3).data() == "no caption"
@@ -123,3 +127,38 @@ def test_an_unexpected_error_in_the_import_still_ends_it(
     qtbot.waitUntil(lambda: not _progress_dialogs(dialog))
     assert "failed: KeyError" in prompts.errors[0][1]
     assert not dialog.importer.is_running()
+
+
+def test_a_dataset_imported_elsewhere_appears_in_the_dialog_and_every_picker(
+        library: Library, dialog: DatasetsDialog, prompts: FakePrompts, qtbot: QtBot,
+        make_clips: Callable[..., Path]) -> None:
+    first = library.datasets.import_folder(make_clips("first", count=1), name="first").dataset
+    dialog.reload(select_id=first.id)
+    picker = DatasetPicker(library, prompts)
+    qtbot.addWidget(picker)
+    elsewhere = DatasetImporter(library)
+    with qtbot.waitSignal(elsewhere.finished, timeout=20_000):
+        elsewhere.start(make_clips("second", count=1), name="second")
+    assert wait_for_ops()  # the change notice follows the importer's own callback
+    assert sorted(d.name for d in dialog.dataset_model.records()) == ["first", "second"]
+    assert dialog.current_dataset().id == first.id  # what the user looked at stays shown
+    assert picker.findText("second", Qt.MatchFlag.MatchStartsWith) >= 0
+
+
+def test_clip_table_shows_short_lengths_unrounded_and_names_escaped(
+        library: Library, dialog: DatasetsDialog, tmp_path: Path) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    write_tone(folder / "blip.wav", 0.05)
+    write_tone(folder / "half.wav", 0.6)
+    (folder / "metadata.csv").write_text(
+        "file_name,text\nblip.wav,a blip\nhalf.wav,\"red \x1b[31mtext\"\n")
+    dataset = library.datasets.import_folder(folder, name="odd\x1b]0;title\x07").dataset
+    dialog.reload(select_id=dataset.id)
+    shown = {dialog.clip_model.index(row, 0).data(): (
+        dialog.clip_model.index(row, 1).data(), dialog.clip_model.index(row, 2).data())
+        for row in range(dialog.clip_model.rowCount())}
+    assert shown["blip.wav"][0] == "0.05 s"
+    assert shown["half.wav"] == ("0.60 s", "red \\e[31mtext")
+    assert dialog.dataset_model.index(0, 0).data() == "odd\\e]0;title\\x07"
+    assert "\x1b" not in dialog.dataset_title.text()
