@@ -52,11 +52,11 @@ def duration_text(seconds: float | None) -> str:
 
 
 def clip_length_text(seconds: float | None) -> str:
-    """A clip's length: '0.05 s' under ten seconds (where a minimum clip length bites,
-    so never rounded up past it), '0:42' from ten seconds on; a dash when unknown."""
+    """A clip's length in seconds ('0.05 s', '8.40 s', '27.0 s'; truncated, so a clip never
+    reads as long as a minimum it falls short of), '1:05' from a minute on; '—' unknown."""
     if seconds is None:
         return "—"
-    return f"{seconds_text(seconds)} s" if seconds < 10 else duration_text(seconds)
+    return f"{seconds_text(seconds)} s" if seconds < 60 else duration_text(seconds)
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
