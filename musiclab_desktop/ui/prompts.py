@@ -20,17 +20,24 @@ T = TypeVar("T")
 SAVE, DISCARD, STAY = "save", "discard", "stay"
 
 
+def _question_box(parent: QWidget | None, object_name: str, icon: QMessageBox.Icon,
+                  title: str, text: str, details: str) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setObjectName(object_name)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(details)
+    return box
+
+
 def archive_confirmation(parent: QWidget | None, experiment_name: str) -> QMessageBox:
     """The archive question: names the experiment and says archiving is reversible."""
-    box = QMessageBox(parent)
-    box.setObjectName("archiveConfirmation")
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Archive experiment")
-    box.setText(f"Archive the experiment “{experiment_name}”?")
-    box.setInformativeText(
+    box = _question_box(
+        parent, "archiveConfirmation", QMessageBox.Icon.Question, "Archive experiment",
+        f"Archive the experiment “{experiment_name}”?",
         "It leaves the experiment list, and its runs, logs and adapters are kept. "
-        "You can unarchive it later from “Show archived”."
-    )
+        "You can unarchive it later from “Show archived”.")
     archive = box.addButton("Archive", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(archive)
@@ -39,13 +46,10 @@ def archive_confirmation(parent: QWidget | None, experiment_name: str) -> QMessa
 
 def close_while_training_question(parent: QWidget | None, active_runs: int) -> QMessageBox:
     """Closing the window stops training: say so, and keep the window by default."""
-    box = QMessageBox(parent)
-    box.setObjectName("closeWhileTrainingQuestion")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Runs are training")
     runs = "1 run is" if active_runs == 1 else f"{active_runs} runs are"
-    box.setText(f"{runs} still training or waiting. Stop them and quit?")
-    box.setInformativeText(
+    box = _question_box(
+        parent, "closeWhileTrainingQuestion", QMessageBox.Icon.Warning, "Runs are training",
+        f"{runs} still training or waiting. Stop them and quit?",
         "Stopped runs are marked cancelled; their logs and metrics so far are kept.")
     stop = box.addButton("Stop and Quit", QMessageBox.ButtonRole.DestructiveRole)
     keep = box.addButton("Keep Training", QMessageBox.ButtonRole.RejectRole)
@@ -56,12 +60,10 @@ def close_while_training_question(parent: QWidget | None, active_runs: int) -> Q
 
 def unsaved_config_question(parent: QWidget | None, experiment_name: str) -> QMessageBox:
     """Leaving a Config edit with changes: Save, Discard, or Cancel to stay (the default)."""
-    box = QMessageBox(parent)
-    box.setObjectName("unsavedConfigQuestion")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Unsaved changes")
-    box.setText(f"Save the changes to the settings of “{experiment_name}”?")
-    box.setInformativeText("Your edits are lost if you discard them.")
+    box = _question_box(
+        parent, "unsavedConfigQuestion", QMessageBox.Icon.Warning, "Unsaved changes",
+        f"Save the changes to the settings of “{experiment_name}”?",
+        "Your edits are lost if you discard them.")
     box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                            | QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)

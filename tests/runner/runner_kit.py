@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import RunRecord
@@ -13,6 +15,9 @@ from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.runner.settings import RunnerSettings
 
 from shared_kit import fake_worker_command
+
+# The `musiclab` script of this environment, for the CLI-in-a-subprocess tests.
+MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 
 
 def fake_command(mode: str) -> WorkerCommand:

@@ -7,9 +7,7 @@ receives ``-m musiclab_desktop.training RUN_SPEC`` and runs a fake worker instea
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,26 +16,9 @@ import pytest
 
 from musiclab_desktop.core.library import Library
 
-from shared_kit import fake_interpreter
-
-MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="shell-script interpreter")
 
 
-@pytest.fixture
-def cli(tmp_path: Path, library: Library, experiment_with_dataset):
-    def run(mode: str, *args: str, wait: bool = True, **popen: object):
-        interpreter = fake_interpreter(tmp_path, mode)
-        env = {**os.environ, "MUSICLAB_DATA_DIR": str(library.root),
-               "MUSICLAB_TRAINING_PYTHON": str(interpreter)}
-        command = [MUSICLAB, *args]
-        if not wait:
-            return subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, **popen)
-        return subprocess.run(command, env=env, capture_output=True, timeout=60)
-
-    run.experiment_id = str(experiment_with_dataset.id)
-    return run
 
 
 def test_start_wait_streams_the_terminal_and_exits_zero(cli, library: Library) -> None:

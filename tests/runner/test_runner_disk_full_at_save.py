@@ -16,10 +16,8 @@ import pytest
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.status import RunStatus
 
-from runner_kit import Harness
+from runner_kit import MUSICLAB, Harness
 from shared_kit import fake_interpreter
-
-MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 
 
 def disk_full_sentence(folder: Path) -> str:

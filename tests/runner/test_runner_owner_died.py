@@ -11,7 +11,6 @@ import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,26 +21,10 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.status import RunStatus
 
 from runner_kit import Harness
-from shared_kit import fake_interpreter
 
-MUSICLAB = str(Path(sys.executable).with_name("musiclab"))
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
-@pytest.fixture
-def cli(tmp_path: Path, library: Library, experiment_with_dataset):
-    def run(mode: str, *args: str, wait: bool = True):
-        interpreter = fake_interpreter(tmp_path, mode)
-        env = {**os.environ, "MUSICLAB_DATA_DIR": str(library.root),
-               "MUSICLAB_TRAINING_PYTHON": str(interpreter)}
-        command = [MUSICLAB, *args]
-        if not wait:
-            return subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE)
-        return subprocess.run(command, env=env, capture_output=True, timeout=60)
-
-    run.experiment_id = str(experiment_with_dataset.id)
-    return run
 
 
 def wait_for(path: Path, timeout: float = 20) -> None:

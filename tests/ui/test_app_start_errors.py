@@ -60,15 +60,15 @@ def test_damage_met_while_the_window_is_built_is_a_message(
     assert "is damaged (SQLite: database disk image is malformed)" in cannot_start(root, capsys)
 
 
-def test_the_real_window_start_shows_the_message_box_and_exits_6(tmp_path: Path) -> None:
-    # A child process: the real launcher, the real QMessageBox, read and closed by a timer.
-    root = used_folder(tmp_path / "data")
-    truncate(root)
+def window_child(tmp_path: Path, root: Path, first_timer: str, extra: str = "") -> list[str]:
+    """Run the real launcher in a child process on ``root``; a timer calls the script's
+    ``first_timer`` function, and ``read_and_close`` prints the message box it finds and
+    closes it. Returns the child's stdout lines (it must exit cleanly, no traceback)."""
     script = textwrap.dedent(f"""
         import sys
         from PySide6.QtCore import QSettings, QTimer
         from PySide6.QtWidgets import QApplication, QMessageBox
-        from musiclab_desktop import launcher
+        from musiclab_desktop import app, launcher
 
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                           {str(tmp_path / "settings")!r})
@@ -81,9 +81,9 @@ def test_the_real_window_start_shows_the_message_box_and_exits_6(tmp_path: Path)
             print("TITLE:", box.windowTitle())
             print("MESSAGE:", box.text(), flush=True)
             box.accept()
-
+    """) + textwrap.dedent(extra) + textwrap.dedent(f"""
         QApplication([sys.argv[0]])
-        QTimer.singleShot(50, read_and_close)
+        QTimer.singleShot({first_timer})
         print("EXIT:", launcher.main(["--data-dir", {str(root)!r}]))
     """)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -91,7 +91,14 @@ def test_the_real_window_start_shows_the_message_box_and_exits_6(tmp_path: Path)
                             env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
-    lines = result.stdout.strip().splitlines()
+    return result.stdout.strip().splitlines()
+
+
+def test_the_real_window_start_shows_the_message_box_and_exits_6(tmp_path: Path) -> None:
+    # A child process: the real launcher, the real QMessageBox, read and closed by a timer.
+    root = used_folder(tmp_path / "data")
+    truncate(root)
+    lines = window_child(tmp_path, root, "50, read_and_close")
     assert "TITLE: MusicLab cannot start" in lines
     assert any(line.startswith(f"MESSAGE: The database {database_of(root)} is damaged")
                for line in lines)
@@ -102,39 +109,12 @@ def test_damage_met_after_the_start_is_a_message_and_exit_6(tmp_path: Path) -> N
     # The open and the window's first reads pass; the metric pages fail when read later.
     root = used_folder(tmp_path / "data", metric_points=50_000)
     scribble_pages_of(root, "metric_blocks")
-    script = textwrap.dedent(f"""
-        import sys
-        from PySide6.QtCore import QSettings, QTimer
-        from PySide6.QtWidgets import QApplication, QMessageBox
-        from musiclab_desktop import app, launcher
-
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                          {str(tmp_path / "settings")!r})
-
+    lines = window_child(tmp_path, root, "300, read_metrics", extra="""
         def read_metrics():
             print("STARTED", flush=True)
             QTimer.singleShot(50, read_and_close)
             app._open_windows[0].library.telemetry.series(1, "loss")  # raises in a slot
-
-        def read_and_close():
-            box = QApplication.activeModalWidget()
-            if not isinstance(box, QMessageBox):
-                QTimer.singleShot(50, read_and_close)
-                return
-            print("TITLE:", box.windowTitle())
-            print("MESSAGE:", box.text(), flush=True)
-            box.accept()
-
-        QApplication([sys.argv[0]])
-        QTimer.singleShot(300, read_metrics)
-        print("EXIT:", launcher.main(["--data-dir", {str(root)!r}]))
     """)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            env=env, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Traceback" not in result.stderr
-    lines = result.stdout.strip().splitlines()
     assert lines[0] == "STARTED"
     assert "TITLE: MusicLab cannot continue" in lines
     assert any("is damaged (SQLite: database disk image is malformed)" in line for line in lines)

@@ -4,16 +4,15 @@ and the live chart redraws every 3 s."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.ui.metrics.chart import DEFAULT_REFRESH_MS
 from musiclab_desktop.ui.ops import wait_for_ops
-from musiclab_desktop.ui.runs.runs_model import Column
 from musiclab_desktop.ui.runs.runs_page import RunsPage
 
+from runs_page_kit import click_action, click_check_box, reload
 from shared_kit import finish_run
 from ui_kit import DialogPrompts, toast_texts
 
@@ -27,26 +26,6 @@ def finished_runs(library: Library, experiment_id: int, count: int) -> list[int]
         finish_run(library, run.id, 0.5 + i)
         ids.append(run.id)
     return ids
-
-
-def reload(page: RunsPage, library: Library, experiment: ExperimentRecord) -> None:
-    page.set_experiment(None)
-    page.set_experiment(library.experiments.get(experiment.id))
-
-
-def check_box_centre(page: RunsPage, run_id: int) -> QPoint:
-    index = page.model.index(page.model.row_of(run_id), Column.CHECK)
-    return page.table.visualRect(index).center()
-
-
-def click_check_box(qtbot: QtBot, page: RunsPage, run_id: int) -> None:
-    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
-                     pos=check_box_centre(page, run_id))
-
-
-def action_cell_centre(page: RunsPage, run_id: int) -> QPoint:
-    index = page.model.index(page.model.row_of(run_id), Column.ACTIONS)
-    return page.table.visualRect(index).center()
 
 
 # --- item 14: checked runs are what Compare and Delete act on -----------------------
@@ -124,8 +103,7 @@ def test_deleting_a_run_already_deleted_elsewhere_removes_its_row_with_a_toast(
         other_process.runs.delete_many(experiment_with_dataset.id, [gone])
     finally:
         other_process.close()
-    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
-                     pos=action_cell_centre(page, gone))
+    click_action(qtbot, page, gone)
     assert wait_for_ops()
     assert dialog_prompts.errors == []
     assert page.model.row_of(gone) is None and page.model.row_of(kept) is not None

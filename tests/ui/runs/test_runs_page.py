@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.library import Library
@@ -18,6 +18,7 @@ from musiclab_desktop.ui.runs.runs_model import Column
 from musiclab_desktop.ui.runs.runs_page import NO_METRICS, NO_RUN_SELECTED, RunsPage
 from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
 
+from runs_page_kit import click_action, reload
 from shared_kit import finish_run
 from ui_kit import toast_texts
 
@@ -30,21 +31,6 @@ def runs_in_every_state(library: Library, experiment_id: int) -> dict[str, int]:
     library.runs.cancel(ids["CANCELLED"])
     library.runs.mark_running(ids["RUNNING"], pid=None)
     return ids
-
-
-def reload(page: RunsPage, library: Library, experiment: ExperimentRecord) -> None:
-    page.set_experiment(None)
-    page.set_experiment(library.experiments.get(experiment.id))
-
-
-def action_cell_centre(page: RunsPage, run_id: int) -> QPoint:
-    index = page.model.index(page.model.row_of(run_id), Column.ACTIONS)
-    return page.table.visualRect(index).center()
-
-
-def click_action(qtbot: QtBot, page: RunsPage, run_id: int) -> None:
-    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
-                     pos=action_cell_centre(page, run_id))
 
 
 # --- deletion ------------------------------------------------------------------
