@@ -33,6 +33,7 @@ class Library:
         from musiclab_desktop.core.services.datasets import DatasetService
         from musiclab_desktop.core.services.experiments import ExperimentService
         from musiclab_desktop.core.services.runs import RunService
+        from musiclab_desktop.core.services.samples import SampleService
         from musiclab_desktop.core.services.telemetry import TelemetryService
 
         self.root = root
@@ -54,6 +55,7 @@ class Library:
         self.datasets = DatasetService(self)
         self.adapters = AdapterService(self)
         self.telemetry = TelemetryService(self)
+        self.samples = SampleService(self)
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> Library:

@@ -66,6 +66,8 @@ class DatasetItem(Base):
     caption: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str | None] = mapped_column(Text)
     usable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Metadata columns beyond the caption (genre, bpm, key, ...), as imported.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Experiment(Base):
@@ -95,6 +97,7 @@ class Experiment(Base):
     )
     best_loss: Mapped[float | None] = mapped_column(Float)
     last_error: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -152,6 +155,18 @@ class Run(Base):
     # it last said it is alive: how other processes tell a crashed owner's run.
     owner_pid: Mapped[int | None] = mapped_column(Integer)
     owner_heartbeat_at: Mapped[datetime | None] = mapped_column()
+    # A run continued from a finished one names it; its adapter is where training began.
+    parent_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("runs.id", ondelete="SET NULL", name="fk_runs_parent_run")
+    )
+    # The steps this run resumed from a checkpoint, in order (null: never resumed).
+    resume_steps: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # The run target's name (null: this machine) and what following it remotely needs
+    # after a restart (job id, stored byte offsets).
+    target: Mapped[str | None] = mapped_column(String(200))
+    remote_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
@@ -191,3 +206,55 @@ class MetricBlock(Base):
     step_data: Mapped[bytes] = mapped_column(LargeBinary)
     value_data: Mapped[bytes] = mapped_column(LargeBinary)
     wall_data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Sample(Base):
+    """Audio a run made at ``step`` for one of its prompts; step 0 with ``reference`` is
+    the base model before training. ``path`` is relative to the run folder."""
+
+    __tablename__ = "samples"
+    __table_args__ = (
+        UniqueConstraint("run_id", "step", "prompt_index", name="uq_samples_run_step_prompt"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    step: Mapped[int] = mapped_column(Integer)
+    prompt_index: Mapped[int] = mapped_column(Integer)
+    prompt: Mapped[str] = mapped_column(Text)
+    seed: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+    sample_rate: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    reference: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Generation(Base):
+    """One take generated on request with an adapter (or the base model when
+    ``adapter_id`` is null); takes of one request share ``request_id``. ``path`` is
+    relative to the data folder."""
+
+    __tablename__ = "generations"
+    __table_args__ = (
+        Index("ix_generations_request", "request_id"),
+        Index("ix_generations_adapter", "adapter_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(64))
+    adapter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("adapters.id", ondelete="SET NULL")
+    )
+    base_model: Mapped[str] = mapped_column(Text)
+    prompt: Mapped[str] = mapped_column(Text)
+    take: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    seed: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sample_rate: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

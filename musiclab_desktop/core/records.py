@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NamedTuple, overload
 
 from musiclab_desktop.core.models import (
@@ -19,6 +20,7 @@ from musiclab_desktop.core.models import (
     DatasetItem,
     Experiment,
     Run,
+    Sample,
 )
 from musiclab_desktop.core.status import ExperimentStatus, RunStatus
 
@@ -44,6 +46,11 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 def _parse_time(value: str | None) -> datetime | None:
     return None if value is None else as_utc(datetime.fromisoformat(value))
+
+
+def _json_or_none(value: str | None) -> Any:
+    """A JSON column read raw: its text parsed, SQL NULL and JSON null as None."""
+    return None if value in (None, "null") else json.loads(value)
 
 
 def _columns(record_type: type, row: object, **computed: Any) -> dict[str, Any]:
@@ -78,6 +85,7 @@ class ExperimentRecord(_Record):
     run_count: int
     created_at: datetime
     updated_at: datetime
+    tags: tuple[str, ...] = ()
 
     @property
     def archived(self) -> bool:
@@ -107,6 +115,7 @@ class ExperimentRecord(_Record):
             run_count=run_count,
             created_at=as_utc(row.created_at),
             updated_at=as_utc(row.updated_at),
+            tags=tuple(row.tags or ()),
         )
 
 
@@ -131,6 +140,11 @@ class RunRecord(NamedTuple):
     finished_at: datetime | None
     owner_pid: int | None = None
     owner_heartbeat_at: datetime | None = None
+    parent_run_id: int | None = None
+    resume_steps: list[int] | None = None
+    notes: str = ""
+    tags: list[str] = []  # noqa: RUF012 - a NamedTuple default; records are never mutated
+    target: str | None = None
 
     # The config snapshot a run started with is not a field: listing thousands of runs
     # would parse it for each. Read it with RunService.effective_config(run_id).
@@ -151,13 +165,14 @@ class RunRecord(NamedTuple):
         """From a raw driver row holding the columns in field order (RunService.list)."""
         (run_id, experiment_id, name, status, override, output_dir, adapter_id, final_loss,
          error, pid, current_step, total_steps, created, started, finished, owner_pid,
-         heartbeat) = row
+         heartbeat, parent_run_id, resume_steps, notes, tags, target) = row
         return cls(
             run_id, experiment_id, name, RunStatus(status),
             json.loads(override) if override not in (None, "null") else None,
             output_dir, adapter_id, final_loss, error, pid, current_step or 0, total_steps,
             as_utc(datetime.fromisoformat(created)), _parse_time(started), _parse_time(finished),
-            owner_pid, _parse_time(heartbeat),
+            owner_pid, _parse_time(heartbeat), parent_run_id, _json_or_none(resume_steps),
+            notes or "", _json_or_none(tags) or [], target,
         )
 
     @classmethod
@@ -180,6 +195,11 @@ class RunRecord(NamedTuple):
             finished_at=as_utc(row.finished_at),
             owner_pid=row.owner_pid,
             owner_heartbeat_at=as_utc(row.owner_heartbeat_at),
+            parent_run_id=row.parent_run_id,
+            resume_steps=list(row.resume_steps) if row.resume_steps is not None else None,
+            notes=row.notes or "",
+            tags=list(row.tags or []),
+            target=row.target,
         )
 
 
@@ -241,6 +261,7 @@ class DatasetItemRecord(_Record):
     caption: str | None
     problem: str | None
     usable: bool
+    extra: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, row: DatasetItem) -> DatasetItemRecord:
@@ -255,3 +276,31 @@ class MetricSeriesData(_Record):
     steps: list[int]
     values: list[float]
     wall_times: list[float | None]
+
+
+@dataclass(frozen=True)
+class SampleRecord(_Record):
+    """A sample of a run; ``path`` is relative to the run's folder (``run_dir``)."""
+
+    id: int
+    run_id: int
+    step: int
+    prompt_index: int
+    prompt: str
+    seed: int
+    seconds: float
+    sample_rate: int
+    path: str
+    reference: bool
+    rating: int | None
+    created_at: datetime
+    run_dir: str | None
+
+    @property
+    def file(self) -> Path | None:
+        """Where the WAV is, or None for a run without a folder."""
+        return None if self.run_dir is None else Path(self.run_dir) / self.path
+
+    @classmethod
+    def of(cls, row: Sample, run_dir: str | None) -> SampleRecord:
+        return cls(**_columns(cls, row, run_dir=run_dir))

@@ -76,7 +76,7 @@ def test_upgrading_from_0003_keeps_every_row_and_never_reuses_ids(tmp_path: Path
     assert _tables_without_autoincrement(library) == []
     assert _counts(library) == {
         "datasets": 1, "dataset_items": 1, "experiments": 1, "adapters": 1, "runs": 2,
-        "run_log_chunks": 2, "metric_blocks": 2,
+        "run_log_chunks": 2, "metric_blocks": 2, "samples": 0, "generations": 0,
     }
     assert library.experiments.get(1).best_run_id == 2
     old = library.runs.get(2)
