@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -109,7 +110,12 @@ class RunsPage(QWidget):
         below = QWidget(self)
         below_layout = QVBoxLayout(below)
         below_layout.setContentsMargins(0, 0, 0, 0)
-        below_layout.addWidget(self.terminal_panel, 3)
+        # The selected run's terminal and, beside it, what it can be heard by (samples).
+        self.detail_tabs = QTabWidget(below)
+        self.detail_tabs.setObjectName("runDetailTabs")
+        self.detail_tabs.setDocumentMode(True)
+        self.detail_tabs.addTab(self.terminal_panel, "Terminal")
+        below_layout.addWidget(self.detail_tabs, 3)
         below_layout.addWidget(self.chart, 2)
         below_layout.addWidget(self.comparison)
         # The terminal keeps its height and the chart adds space beneath it: when the
