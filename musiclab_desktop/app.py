@@ -19,9 +19,11 @@ from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import DataFolderError, MusiclabError
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.runner.settings import load_settings
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.prompts import Prompts
+from musiclab_desktop.ui.runs.run_recovery import offer_auto_resume
 from musiclab_desktop.ui.window_factory import application, create_main_window
 
 # Windows made by start() stay referenced here, so a caller that drops its reference
@@ -52,7 +54,10 @@ def start(argv: Sequence[str] | None = None, *,
         return _cannot_start(prompts, exc)
     try:
         manager = RunManager(library)
-        manager.reconcile_on_startup()  # runs left training by a process that is gone
+        manager.adopt_remote_runs = True  # runs on targets train on: follow them again
+        manager.settings.gpus_per_run = load_settings().gpus_per_run
+        # Runs left training by a process that is gone (a crash, a reboot).
+        interrupted = manager.reconcile_on_startup()
         # The first reads of experiments and runs can meet damage the open did not.
         window = create_main_window(library, run_manager=manager, prompts=prompts)
     except MusiclabError as exc:
@@ -60,6 +65,8 @@ def start(argv: Sequence[str] | None = None, *,
         return _cannot_start(prompts, exc)
     manager.setParent(window)
     window.show()
+    if load_settings().auto_resume:
+        offer_auto_resume(window, prompts, manager, interrupted)
     # Everything built so far lives as long as the window: keep the garbage collector
     # from walking it again on every pass, which otherwise stalls live updates.
     gc.collect()

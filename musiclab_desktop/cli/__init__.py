@@ -23,8 +23,10 @@ from musiclab_desktop import __version__
 from musiclab_desktop.cli.arguments import Parser, UsageError
 from musiclab_desktop.cli.datasets import add_datasets
 from musiclab_desktop.cli.experiments import add_experiments
+from musiclab_desktop.cli.generate import add_generate
 from musiclab_desktop.cli.output import emit, shown
 from musiclab_desktop.cli.runs import add_runs
+from musiclab_desktop.cli.targets import add_targets
 from musiclab_desktop.cli.tools import add_tools
 from musiclab_desktop.core.errors import MusiclabError, ValidationError
 from musiclab_desktop.core.library import Library
@@ -51,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_experiments(groups)
     add_datasets(groups)
     add_runs(groups)
+    add_targets(groups)
+    add_generate(groups)
     add_tools(groups)
     return parser
 

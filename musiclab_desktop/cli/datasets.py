@@ -9,6 +9,7 @@ from typing import Any
 from musiclab_desktop.cli.arguments import command, positive_id
 from musiclab_desktop.cli.output import table
 from musiclab_desktop.core.audio_scan import seconds_text
+from musiclab_desktop.core.dataset_formats import EXPORT_FORMATS
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.library import Library
 
@@ -50,17 +51,43 @@ def datasets_show(lib: Library, args: argparse.Namespace) -> Any:
 def _dataset_show_human(result: Any) -> str:
     head = _datasets_human([result["dataset"]])
     rows = [[i.file_name, "" if i.duration is None else seconds_text(i.duration), i.caption,
-             i.problem or ""] for i in result["items"]]
-    return head + "\n\n" + table(rows, ["FILE", "SECONDS", "CAPTION", "PROBLEM"])
+             _metadata_text(i.extra), i.problem or ""] for i in result["items"]]
+    return head + "\n\n" + table(rows, ["FILE", "SECONDS", "CAPTION", "METADATA", "PROBLEM"])
+
+
+def _metadata_text(extra: dict[str, Any] | None) -> str:
+    return "; ".join(f"{key}={value}" for key, value in (extra or {}).items())
+
+
+def datasets_export(lib: Library, args: argparse.Namespace) -> Any:
+    return lib.datasets.export(args.dataset_id, args.destination, args.format,
+                               args.valid_split)
+
+
+def _dataset_export_human(result: Any) -> str:
+    counts = ", ".join(f"{count} {split}" for split, count in result.counts.items())
+    return (f"Exported {counts} clip(s) as {result.format} to {result.folder} "
+            f"(manifests: {', '.join(result.manifests)}).")
 
 
 def add_datasets(groups: Any) -> None:
     sub = groups.add_parser("datasets", help="datasets of captioned clips").add_subparsers(
         dest="command", required=True)
     p = command(sub, "import", datasets_import, _dataset_import_human,
-                "import a folder of audio clips with captions")
-    p.add_argument("folder")
+                "import a folder of audio clips with captions (audiofolder metadata files "
+                "in any sub-folder, .txt or audiocraft .json sidecars), or an audiocraft "
+                "JSONL manifest")
+    p.add_argument("folder", help="the dataset folder, or an audiocraft manifest (.jsonl)")
     p.add_argument("--name")
     command(sub, "list", datasets_list, _datasets_human, "list datasets")
     p = command(sub, "show", datasets_show, _dataset_show_human, "show a dataset's clips")
     p.add_argument("dataset_id", type=positive_id)
+    p = command(sub, "export", datasets_export, _dataset_export_human,
+                "copy a dataset's usable clips, captions and metadata into another tool's "
+                "layout, with train/valid manifests")
+    p.add_argument("dataset_id", type=positive_id)
+    p.add_argument("destination", help="a new (or empty) folder")
+    p.add_argument("--format", choices=EXPORT_FORMATS, required=True,
+                   help="audiofolder (Hugging Face datasets) or audiocraft")
+    p.add_argument("--valid-split", type=float, default=0.1, metavar="SHARE",
+                   help="share of clips held out for validation (default 0.1; 0 for none)")

@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 from typing import Any
 
 from musiclab_desktop.cli.arguments import command, positive_id
-from musiclab_desktop.cli.output import assignments, loss_text, print_flushed, table
-from musiclab_desktop.core.display import printable
-from musiclab_desktop.core.errors import MusiclabError
+from musiclab_desktop.cli.config_input import add_config_options, given_settings
+from musiclab_desktop.cli.details import run_text, shown_run
+from musiclab_desktop.cli.output import loss_text, print_flushed, table
+from musiclab_desktop.cli.resume import add_resume_commands
+from musiclab_desktop.core.config_aliases import canonical_name
+from musiclab_desktop.core.errors import MusiclabError, NotFoundError
 from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.protocol import ErrorKind
 from musiclab_desktop.core.status import RunStatus
 
 
@@ -28,18 +33,113 @@ def _runs_human(records: Any) -> str:
 
 
 def runs_list(lib: Library, args: argparse.Namespace) -> Any:
-    return lib.runs.list(args.experiment_id)
+    sort = args.sort
+    if sort and args.desc and not sort.startswith("-"):
+        sort = f"-{sort}"
+    found = lib.runs.search(experiment_id=args.experiment_id, status=args.status,
+                            tag=args.tag, filter_text=args.filter or "", sort=sort,
+                            limit=args.limit)
+    return FoundRuns(found, _setting_columns(args))
+
+
+class FoundRuns(list[Any]):
+    """The runs a listing found (JSON: the run records, as before), plus what the
+    table shows: each run's settings, and which of them the filter or sort named."""
+
+    def __init__(self, found: list[tuple[Any, dict[str, Any]]], columns: list[str]) -> None:
+        super().__init__(run for run, _ in found)
+        self.configs = [config for _, config in found]
+        self.columns = columns
+
+
+def _setting_columns(args: argparse.Namespace) -> list[str]:
+    from musiclab_desktop.core.run_filter import RUN_FIELDS, filter_names
+
+    words = re.findall(r"[A-Za-z_][\w.]*", f"{args.filter or ''} {args.sort or ''}")
+    names = [canonical_name(word.lower(), filter_names()) for word in words]
+    return list(dict.fromkeys(
+        name for name in names if name in filter_names() and name not in RUN_FIELDS))
+
+
+def _found_runs_human(found: Any) -> str:
+    if not isinstance(found, FoundRuns):
+        return _runs_human(found)
+    if not found:
+        return "No runs."
+    columns = found.columns
+    return table(
+        [[r.id, r.experiment_id, r.name, r.status, f"{r.current_step}/{r.total_steps or '?'}",
+          loss_text(r.final_loss), *[_cell(config.get(name)) for name in columns],
+          ", ".join(r.tags), r.error or ""]
+         for r, config in zip(found, found.configs, strict=True)],
+        ["ID", "EXPERIMENT", "NAME", "STATUS", "STEP", "FINAL LOSS",
+         *[name.upper() for name in columns], "TAGS", "ERROR"],
+    )
+
+
+def _count(text: str) -> int:
+    """``--limit``: a whole number from 1 up."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
+    return value
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value).replace("\n", " | ")
 
 
 def runs_show(lib: Library, args: argparse.Namespace) -> Any:
-    return lib.runs.detail(args.run_id)
+    return shown_run(lib, args.run_id)
 
 
-def _run_detail_human(detail: Any) -> str:
-    # Prompts are the user's text: escaped like names.
-    settings = [f"  {key} = {printable(str(value))}"
-                for key, value in sorted(detail.config.items())]
-    return "\n".join([_runs_human(detail.run), "Trained with:", *settings])
+def runs_samples(lib: Library, args: argparse.Namespace) -> Any:
+    run = lib.runs.get(args.run_id)  # an unknown run is "not found", not an empty list
+    return [_sample_json(record) for record in lib.samples.list(run.id)]
+
+
+def _sample_json(record: Any) -> dict[str, Any]:
+    # The row, plus where its WAV is now and whether it is still there.
+    file = record.file
+    return {**record.to_json(), "file": None if file is None else str(file),
+            "exists": file is not None and file.is_file()}
+
+
+def _samples_human(samples: list[dict[str, Any]]) -> str:
+    if not samples:
+        return "No samples."
+    return table(
+        [["base" if s["reference"] else s["step"], s["prompt_index"] + 1, s["prompt"],
+          s["seed"], f"{s['seconds']:.1f}", s["rating"] or "",
+          (s["file"] or s["path"]) + ("" if s["exists"] else "  (missing)")]
+         for s in samples],
+        ["STEP", "#", "PROMPT", "SEED", "SECONDS", "RATING", "FILE"],
+    )
+
+
+def runs_update(lib: Library, args: argparse.Namespace) -> Any:
+    from musiclab_desktop.core.tags import edit_tags
+
+    tags = None
+    if args.add_tag or args.remove_tag:
+        tags = edit_tags(lib.runs.get(args.run_id).tags, args.add_tag or (),
+                         args.remove_tag or ())
+    return lib.runs.annotate(args.run_id, notes=args.notes, tags=tags)
+
+
+def runs_export(lib: Library, args: argparse.Namespace) -> Any:
+    from musiclab_desktop.core.run_export import export_run
+
+    return export_run(lib, args.run_id, args.destination)
+
+
+def _export_human(result: Any) -> str:
+    extras = [f"{result.samples} sample(s)"] + (["the adapter"] if result.adapter else [])
+    return (f"Exported to {result.folder}: {len(result.files)} files, with "
+            f"{' and '.join(extras)}.")
 
 
 def runs_metrics(lib: Library, args: argparse.Namespace) -> Any:
@@ -95,7 +195,11 @@ def runs_start(lib: Library, args: argparse.Namespace) -> int:
     from musiclab_desktop.runner.settings import load_settings
 
     run = lib.runs.prepare_start(args.experiment_id, name=args.name,
-                                 override=assignments(args.set))
+                                 override=given_settings(args))
+    if args.target:
+        from musiclab_desktop.runner.targets.seam import start_on_target
+
+        run = start_on_target(lib, run, args.target)
     _announce(run, args.json, f"Run {run.id} '{run.name}' created (PENDING).")
     _show_start_notice(lib, run.id)
     if args.detach:
@@ -119,7 +223,16 @@ def runs_start(lib: Library, args: argparse.Namespace) -> int:
                         on_notice=lambda text: print_flushed(text, error=True))
     final = lib.runs.get(run.id)
     _announce(final, args.json, _run_line(final))
-    return 0 if final.status == RunStatus.COMPLETED else 1
+    return _start_exit_code(lib, final)
+
+
+def _start_exit_code(lib: Library, final: Any) -> int:
+    """0 completed; the not-found code when the base model was missing; 1 otherwise."""
+    if final.status == RunStatus.COMPLETED:
+        return 0
+    if lib.runs.detail(final.id).error_kind == ErrorKind.MODEL_UNAVAILABLE:
+        return NotFoundError.exit_code
+    return 1
 
 
 def _show_start_notice(lib: Library, run_id: int) -> None:
@@ -161,10 +274,36 @@ def runs_delete(lib: Library, args: argparse.Namespace) -> Any:
 def add_runs(groups: Any) -> None:
     sub = groups.add_parser("runs", help="training runs").add_subparsers(
         dest="command", required=True)
-    p = command(sub, "list", runs_list, _runs_human, "list an experiment's runs")
-    p.add_argument("experiment_id", type=positive_id)
-    p = command(sub, "show", runs_show, _run_detail_human, "show one run")
+    p = command(sub, "list", runs_list, _found_runs_human,
+                "list runs: of one experiment, or across all of them")
+    p.add_argument("experiment_id", type=positive_id, nargs="?",
+                   help="only this experiment's runs (default: every experiment)")
+    p.add_argument("--status", help="only runs with this status (e.g. completed, failed)")
+    p.add_argument("--tag", help="only runs with this tag")
+    p.add_argument("--filter", metavar="EXPR",
+                   help="e.g. 'final_loss<7.5 and lora_r=16': run fields (final_loss, "
+                        "status, name, tag, notes, step) and settings; and, or, not, "
+                        "( ), = != < <= > >= ~ (contains)")
+    p.add_argument("--sort", metavar="NAME", help="sort by a run field or setting "
+                                                  "(--sort=-NAME or --desc: descending)")
+    p.add_argument("--desc", action="store_true", help="sort from the largest value")
+    p.add_argument("--limit", type=_count, metavar="N", help="at most N runs")
+    p = command(sub, "show", runs_show, run_text, "show one run")
     p.add_argument("run_id", type=positive_id)
+    p = command(sub, "samples", runs_samples, _samples_human,
+                "list a run's samples: the base model's reference, then by step and prompt")
+    p.add_argument("run_id", type=positive_id)
+    p = command(sub, "update", runs_update, _runs_human, "change a run's notes or tags")
+    p.add_argument("run_id", type=positive_id)
+    p.add_argument("--notes", help="free text about the run ('' clears it)")
+    p.add_argument("--add-tag", action="append", metavar="TAG", help="add a tag (repeatable)")
+    p.add_argument("--remove-tag", action="append", metavar="TAG",
+                   help="remove a tag (repeatable)")
+    p = command(sub, "export", runs_export, _export_human,
+                "write a run into a self-contained folder: config, metrics, log, "
+                "samples and adapter")
+    p.add_argument("run_id", type=positive_id)
+    p.add_argument("destination", help="a new (or empty) folder")
     p = command(sub, "metrics", runs_metrics, _metrics_human, "a run's recorded metrics")
     p.add_argument("run_id", type=positive_id)
     p = command(sub, "logs", runs_logs, lambda _: "", "a run's raw terminal output",
@@ -176,8 +315,9 @@ def add_runs(groups: Any) -> None:
                 "start a training run; it trains while this command runs (see --detach)")
     p.add_argument("experiment_id", type=positive_id)
     p.add_argument("--name", help="run name (default run-N)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="override a training setting for this run")
+    add_config_options(p, "override a training setting for this run")
+    p.add_argument("--target", help="train on this run target (see `musiclab targets list`; "
+                                    "default: this machine)")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--wait", action="store_true",
                      help="show the training terminal here; exit 0 when the run completes")
@@ -185,6 +325,7 @@ def add_runs(groups: Any) -> None:
                      help="train in a background process and return at once")
     p = command(sub, "cancel", runs_cancel, _runs_human, "stop a pending or running run")
     p.add_argument("run_id", type=positive_id)
+    add_resume_commands(sub)
     # The background owner behind --detach: not for people, so not in any help (no
     # help= keeps it out of the command list; the metavar below, out of "{...}").
     p = sub.add_parser("supervise")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from musiclab_desktop.cli.arguments import command, positive_id
+from musiclab_desktop.cli.generate import add_adapter_files
 from musiclab_desktop.cli.output import emit, loss_text, print_flushed, table
+from musiclab_desktop.cli.resume import add_promote_command
 from musiclab_desktop.core.config import config_fields
+from musiclab_desktop.core.config_files import FORMATS
+from musiclab_desktop.core.errors import ValidationError
 from musiclab_desktop.core.library import Library
 
 
@@ -51,7 +56,12 @@ def _adapters_human(records: list[Any]) -> str:
     )
 
 
-def config_defaults(_lib: Library | None, _args: argparse.Namespace) -> Any:
+def config_defaults(_lib: Library | None, args: argparse.Namespace) -> Any:
+    if args.format is not None:
+        return _config_file(args)
+    if args.output is not None:
+        raise ValidationError("--output writes a config file: name its --format too "
+                              "(toml, json or yaml).", {"output": "needs --format"})
     return [
         {
             "name": f.name,
@@ -66,6 +76,33 @@ def config_defaults(_lib: Library | None, _args: argparse.Namespace) -> Any:
         }
         for f in config_fields()
     ]
+
+
+def _config_file(args: argparse.Namespace) -> int:
+    """The defaults as a commented file to start from: printed, or written to --output."""
+    from pathlib import Path
+
+    from musiclab_desktop.core.config_files import config_file_text
+
+    if args.json:
+        raise ValidationError("--json lists the settings; --format writes a file: use one.",
+                              {"format": "with --json"})
+    text = config_file_text({}, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    path = Path(args.output).expanduser()
+    if path.exists():
+        raise ValidationError(f"{path} already exists; name a new file.",
+                              {"output": "exists"})
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror}.",
+                              {"output": "unwritable"}) from None
+    print_flushed(f"Wrote the default settings to {path}; use it with --config {path}.",
+                  error=True)
+    return 0
 
 
 def _config_human(fields: list[dict[str, Any]]) -> str:
@@ -136,11 +173,17 @@ def add_tools(groups: Any) -> None:
         dest="command", required=True)
     p = command(sub, "list", adapters_list, _adapters_human, "list adapters")
     p.add_argument("--experiment", type=positive_id, help="only this experiment's adapters")
+    add_adapter_files(sub)
+    add_promote_command(sub)
     sub = groups.add_parser("config", help="the training configuration").add_subparsers(
         dest="command", required=True)
     p = command(sub, "defaults", config_defaults, _config_human,
-                "every setting with its group, default, bounds and explanation")
+                "every setting with its group, default, bounds and explanation; with "
+                "--format, a commented config file to start from")
     p.set_defaults(needs_library=False)
+    p.add_argument("--format", choices=FORMATS,
+                   help="print (or --output) the defaults as a config file in this format")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the file here")
     p = command(groups, "demo", demo, _demo_human,
                 "create a demo experiment (tiny model, synthesized clips) to try training")
     _add_doctor(groups)

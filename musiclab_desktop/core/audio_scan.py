@@ -1,10 +1,14 @@
 """Finding audio clips and their captions in a dataset folder.
 
 Follows the Hugging Face ``audiofolder`` convention: captions come from a
-``metadata.csv`` or ``metadata.jsonl`` (``file_name`` plus ``text``) or from a ``.txt``
-file beside each clip. Only file headers are read, so a folder of hours of audio
-scans in seconds. A metadata file that cannot be read is a ValidationError naming the
-file and line; a clip too short for any run to train on is flagged with the reason.
+``metadata.csv`` or ``metadata.jsonl`` (``file_name`` plus ``text``) in the clip's folder
+or any folder above it (each applies to the files below it, named relative to it), from
+a ``.txt`` file beside each clip, or from audiocraft's ``.json`` sidecar beside each
+clip (``description`` plus metadata). Columns besides the file name and caption (genre,
+bpm, key, mood, ...) are kept as the clip's metadata (``extra``). Only file headers are
+read, so a folder of hours of audio scans in seconds. A metadata file that cannot be
+read is a ValidationError naming the file and line; a clip too short for any run to
+train on is flagged with the reason.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import io
 import json
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from musiclab_desktop.core.config import MIN_CLIP_SECONDS
 from musiclab_desktop.core.display import printable
@@ -23,6 +28,9 @@ from musiclab_desktop.core.errors import ValidationError
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
 CAPTION_KEYS = ("text", "caption", "description")
+METADATA_FILES = ("metadata.csv", "metadata.jsonl")
+# Audiocraft sidecar fields that describe its own files, not the music.
+_SIDECAR_BOOKKEEPING = frozenset({"path", "self_wav", "joint_embed", "info_path"})
 NO_CAPTION = "no caption: add it to metadata.csv / metadata.jsonl or a .txt beside the clip"
 
 ProgressCallback = Callable[[int, int], None]
@@ -37,16 +45,25 @@ class ScannedClip:
     channels: int | None
     caption: str | None
     problem: str | None
+    extra: dict[str, Any] | None = None
 
     @property
     def usable(self) -> bool:
         return self.problem is None
 
 
+@dataclass
+class ClipMetadata:
+    """What a metadata file or sidecar says about one clip."""
+
+    caption: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
 def iter_audio_files(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if not hidden and path.suffix.lower() in AUDIO_SUFFIXES and path.is_file():
+        audio = path.suffix.lower() in AUDIO_SUFFIXES
+        if audio and not _hidden(path.relative_to(folder)) and path.is_file():
             yield path
 
 
@@ -69,18 +86,38 @@ def too_short_problem(duration: float, minimum: float, what: str) -> str:
             f"length of {minimum:g} s {what}")
 
 
-def read_metadata_captions(folder: Path) -> dict[str, str]:
-    """Captions keyed by relative file name from metadata.csv and/or metadata.jsonl.
+def read_metadata(folder: Path) -> dict[str, ClipMetadata]:
+    """Captions and metadata keyed by file name relative to ``folder``, from every
+    metadata.csv / metadata.jsonl in it or its (not hidden) sub-folders; a deeper file's
+    word on a clip wins, as the one nearer to it.
 
-    Raises ValidationError naming the file and line when either cannot be read.
+    Raises ValidationError naming the file and line when one cannot be read.
     """
-    captions: dict[str, str] = {}
-    csv_path, jsonl_path = folder / "metadata.csv", folder / "metadata.jsonl"
-    if csv_path.is_file():
-        _read_csv_captions(csv_path, captions)
-    if jsonl_path.is_file():
-        _read_jsonl_captions(jsonl_path, captions)
-    return captions
+    found = [path for name in METADATA_FILES for path in folder.rglob(name)
+             if path.is_file() and not _hidden(path.relative_to(folder))]
+    found.sort(key=lambda path: (len(path.relative_to(folder).parts), str(path)))
+    metadata: dict[str, ClipMetadata] = {}
+    for path in found:
+        prefix = path.parent.relative_to(folder).as_posix()
+        rows: dict[str, ClipMetadata] = {}
+        if path.suffix == ".csv":
+            _read_csv_captions(path, rows)
+        else:
+            _read_jsonl_captions(path, rows)
+        for file_name, entry in rows.items():
+            key = file_name if prefix == "." else f"{prefix}/{file_name}"
+            metadata[key] = entry
+    return metadata
+
+
+def read_metadata_captions(folder: Path) -> dict[str, str]:
+    """Captions keyed by relative file name (see :func:`read_metadata`)."""
+    return {name: entry.caption for name, entry in read_metadata(folder).items()
+            if entry.caption}
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def _metadata_text(path: Path) -> str:
@@ -97,7 +134,7 @@ def _metadata_error(path: Path, line: int, problem: str) -> ValidationError:
                            {"metadata": f"line {line}"})
 
 
-def _read_csv_captions(path: Path, captions: dict[str, str]) -> None:
+def _read_csv_captions(path: Path, captions: dict[str, ClipMetadata]) -> None:
     reader = csv.DictReader(io.StringIO(_metadata_text(path), newline=""))
     rows = iter(reader)
     first_line = 1
@@ -117,7 +154,7 @@ def _read_csv_captions(path: Path, captions: dict[str, str]) -> None:
         ) from exc
 
 
-def _read_jsonl_captions(path: Path, captions: dict[str, str]) -> None:
+def _read_jsonl_captions(path: Path, captions: dict[str, ClipMetadata]) -> None:
     for number, line in enumerate(_metadata_text(path).splitlines(), start=1):
         if not line.strip():
             continue
@@ -131,11 +168,25 @@ def _read_jsonl_captions(path: Path, captions: dict[str, str]) -> None:
         _remember_caption(captions, row)
 
 
-def _remember_caption(captions: dict[str, str], row: dict[str, object]) -> None:
+def _remember_caption(captions: dict[str, ClipMetadata], row: dict[str, Any]) -> None:
     file_name = str(row.get("file_name") or "").strip().replace("\\", "/")
-    caption = next((str(row[k]).strip() for k in CAPTION_KEYS if row.get(k)), "")
-    if file_name and caption:
-        captions[file_name] = caption
+    if file_name:
+        captions[file_name] = _entry(row, skip={"file_name"})
+
+
+def _entry(row: dict[str, Any], skip: set[str] | frozenset[str]) -> ClipMetadata:
+    """The caption (the first caption column that has one) and the other columns."""
+    caption_key = next((k for k in CAPTION_KEYS if _present(row.get(k))), None)
+    caption = str(row[caption_key]).strip() if caption_key else None
+    extra = {str(key): value for key, value in row.items()
+             if key not in skip and key != caption_key and _present(value)}
+    return ClipMetadata(caption or None, extra)
+
+
+def _present(value: Any) -> bool:
+    # An empty CSV cell or a JSON null says nothing about the clip.
+    return value is not None and not (isinstance(value, str) and not value.strip()) \
+        and value != [] and value != {}
 
 
 def _sidecar_caption(path: Path) -> str | None:
@@ -146,9 +197,34 @@ def _sidecar_caption(path: Path) -> str | None:
     return None
 
 
-def probe_clip(folder: Path, path: Path, captions: dict[str, str]) -> ScannedClip:
+def _sidecar_json(path: Path) -> ClipMetadata | None:
+    """Audiocraft's ``<clip>.json``: ``description`` and the music's metadata."""
+    sidecar = path.with_suffix(".json")
+    if not sidecar.is_file():
+        return None
+    try:
+        document = json.loads(_metadata_text(sidecar))
+    except ValueError as exc:
+        raise _metadata_error(sidecar, getattr(exc, "lineno", 1),
+                              f"is not valid JSON ({exc})") from exc
+    if not isinstance(document, dict):
+        return None
+    return _entry(document, skip=_SIDECAR_BOOKKEEPING)
+
+
+def clip_metadata(file_name: str, path: Path, metadata: dict[str, ClipMetadata]
+                  ) -> ClipMetadata:
+    """All that is said of one clip: metadata files first, then its .txt, then its .json."""
+    listed = metadata.get(file_name) or ClipMetadata()
+    sidecar = _sidecar_json(path) or ClipMetadata()
+    caption = listed.caption or _sidecar_caption(path) or sidecar.caption
+    return ClipMetadata(caption, {**sidecar.extra, **listed.extra})
+
+
+def probe_clip(folder: Path, path: Path, metadata: dict[str, ClipMetadata]) -> ScannedClip:
     file_name = path.relative_to(folder).as_posix()
-    caption = captions.get(file_name) or _sidecar_caption(path)
+    described = clip_metadata(file_name, path, metadata)
+    caption, extra = described.caption, described.extra or None
     import soundfile  # here, not at the top: the window never scans and starts faster
 
     try:
@@ -156,7 +232,7 @@ def probe_clip(folder: Path, path: Path, captions: dict[str, str]) -> ScannedCli
     except Exception as exc:  # libsndfile raises RuntimeError or its own LibsndfileError
         reason = str(exc).split("\n")[0] or type(exc).__name__
         return ScannedClip(file_name, path, None, None, None, caption,
-                           f"unreadable audio: {reason}")
+                           f"unreadable audio: {reason}", extra)
     duration = info.frames / info.samplerate if info.samplerate else 0.0
     problem = None
     if duration <= 0:
@@ -166,17 +242,18 @@ def probe_clip(folder: Path, path: Path, captions: dict[str, str]) -> ScannedCli
     elif not caption:
         problem = NO_CAPTION
     return ScannedClip(
-        file_name, path, duration, int(info.samplerate), int(info.channels), caption, problem
+        file_name, path, duration, int(info.samplerate), int(info.channels), caption, problem,
+        extra,
     )
 
 
 def scan_folder(folder: Path, progress: ProgressCallback | None = None) -> list[ScannedClip]:
     """Every audio file under ``folder`` with its header facts, caption and any problem."""
-    captions = read_metadata_captions(folder)
+    metadata = read_metadata(folder)
     files = list(iter_audio_files(folder))
     clips = []
     for index, path in enumerate(files, start=1):
-        clips.append(probe_clip(folder, path, captions))
+        clips.append(probe_clip(folder, path, metadata))
         if progress:
             progress(index, len(files))
     return clips

@@ -15,12 +15,24 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from musiclab_desktop.core.caption_template import template_problem
+from musiclab_desktop.core.config_aliases import (
+    canonical_name,
+    canonical_value,
+    canonical_values,
+    suggestion,
+    unknown_message,
+)
 from musiclab_desktop.core.errors import ValidationError
 
 GROUPS: tuple[str, ...] = ("Training", "LoRA", "Hardware")
 
 DEFAULT_BASE_MODEL = "facebook/musicgen-small"
 LORA_TARGETS: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "out_proj", "fc1", "fc2")
+# Beyond the decoder layers, the published MusicGen recipe may also adapt the projection of
+# the text encoder's output, the per-codebook output heads and the code embeddings.
+RECIPE_TARGETS: tuple[str, ...] = ("enc_to_dec_proj", "lm_heads", "embed_tokens")
+ALL_LORA_TARGETS: tuple[str, ...] = LORA_TARGETS + RECIPE_TARGETS
 # EnCodec at 32 kHz runs at 50 frames/s; MusicGen's decoder holds 2,048 positions.
 MAX_SEGMENT_SECONDS = 40.0
 # The shortest minimum clip length a run may set: a clip shorter than this can never be
@@ -125,6 +137,12 @@ class TrainingConfig:
         "Chance that a batch is trained without its captions. This keeps classifier-free "
         "guidance working when you generate with the adapter.",
         minimum=0.0, maximum=1.0, step=0.05, decimals=2))
+    caption_template: str = _field("", FieldSpec(
+        "Training", "Caption template",
+        "How each clip's caption is written from its metadata, e.g. '{text}, {genre}, {bpm} "
+        "bpm': {text} is the caption, any other {name} a metadata column of the dataset "
+        "(genre, bpm, key, mood, ...). A comma-separated part naming a column a clip "
+        "lacks is left out. Empty uses the caption as it is."))
     validation_split: float = _field(0.0, FieldSpec(
         "Training", "Validation split",
         "Share of clips held out to measure loss on audio the model never trains on. "
@@ -136,21 +154,62 @@ class TrainingConfig:
         minimum=1, maximum=10_000, step=1))
     save_every_steps: int = _field(0, FieldSpec(
         "Training", "Checkpoint every (steps)",
-        "Write a resumable checkpoint this often. 0 saves only the final adapter.",
+        "Also write a resumable checkpoint every this many steps (each also holds the "
+        "adapter at that step, which you can promote). 0: by time only.",
         minimum=0, maximum=1_000_000, step=100))
+    save_every_minutes: float = _field(10.0, FieldSpec(
+        "Training", "Checkpoint every (minutes)",
+        "Write a resumable checkpoint after this many minutes of training, so a crash, "
+        "a cancel or a reboot loses at most that much work. 0 turns timed checkpoints "
+        "off (a cancel still writes one).",
+        minimum=0.0, maximum=1440.0, step=1.0, decimals=1))
+    keep_last_checkpoints: int = _field(3, FieldSpec(
+        "Training", "Keep last checkpoints",
+        "How many of the most recent checkpoints to keep on disk; older ones are "
+        "removed as new ones are written (see Keep best checkpoint).",
+        minimum=1, maximum=1000, step=1))
+    keep_best_checkpoint: bool = _field(True, FieldSpec(
+        "Training", "Keep best checkpoint",
+        "Also keep the checkpoint with the lowest validation loss (training loss "
+        "without a validation split), even when it is older than the last ones."))
+    sample_enabled: bool = _field(True, FieldSpec(
+        "Training", "Make samples",
+        "Generate short clips while the run trains (the base model first, then the "
+        "adapter as it learns, and at the end) so you can hear what it learned. Turn off "
+        "to train without them."))
     sample_prompts: str = _field("", FieldSpec(
         "Training", "Sample prompts",
-        "One caption per line. After training, a short clip is generated for each so you "
-        "can hear what the adapter learned. Leave empty to skip.",
+        "One caption per line. Leave empty to use up to two captions of the run's own "
+        "dataset (held-out ones when there is a validation split).",
         multiline=True))
+    sample_every_steps: int = _field(0, FieldSpec(
+        "Training", "Sample every (steps)",
+        "Make samples this often. 0 is automatic: at each checkpoint or epoch end, but "
+        "only as many times as fit in about 15 % of the run's time (measured while it "
+        "trains), spread evenly; the base model's reference and the end are always sampled.",
+        minimum=0, maximum=1_000_000, step=100))
     sample_seconds: float = _field(8.0, FieldSpec(
         "Training", "Sample length (s)",
-        "Length of each generated sample clip.",
-        minimum=1.0, maximum=30.0, step=1.0, decimals=1))
+        "Length of each generated sample clip. Longer clips take longer to generate.",
+        minimum=0.5, maximum=30.0, step=1.0, decimals=1))
+    sample_guidance_scale: float = _field(3.0, FieldSpec(
+        "Training", "Sample guidance scale",
+        "How strongly samples follow their prompt (classifier-free guidance). 3 is "
+        "MusicGen's default; 1 turns guidance off, higher values follow the text harder.",
+        minimum=1.0, maximum=20.0, step=0.5, decimals=2))
+    sample_top_k: int = _field(250, FieldSpec(
+        "Training", "Sample top-k",
+        "Each generated code is drawn from this many most likely ones. 250 is MusicGen's "
+        "default; lower is safer and duller.",
+        minimum=1, maximum=2048, step=10))
+    sample_temperature: float = _field(1.0, FieldSpec(
+        "Training", "Sample temperature",
+        "Randomness of sampling: below 1 is more predictable, above 1 more adventurous.",
+        minimum=0.05, maximum=5.0, step=0.05, decimals=2))
     seed: int = _field(42, FieldSpec(
         "Training", "Seed",
-        "Fixes the random choices (crops, dropout, order) so the same settings give the "
-        "same run.",
+        "Fixes the random choices (crops, dropout, order, and each sample prompt's seed) so "
+        "the same settings give the same run.",
         minimum=0, maximum=2**31 - 1, step=1))
 
     # --- LoRA -----------------------------------------------------------------
@@ -169,8 +228,12 @@ class TrainingConfig:
         minimum=0.0, maximum=0.5, step=0.01, decimals=2))
     lora_target_modules: str = _field(",".join(LORA_TARGETS), FieldSpec(
         "LoRA", "Target layers",
-        "Comma-separated decoder layers that get an adapter: attention projections "
-        "(q_proj, k_proj, v_proj, out_proj) and feed-forward layers (fc1, fc2)."))
+        "Comma-separated layers that get an adapter. Trained parameters each adds on "
+        "musicgen-small: the decoder's attention projections q_proj, k_proj, v_proj, "
+        "out_proj (self- and cross-attention, r x 98,304 each) and feed-forward layers "
+        "fc1, fc2 (r x 122,880 each). The published recipe may add enc_to_dec_proj (the "
+        "text-to-decoder projection, r x 1,792), lm_heads (the output heads, one per "
+        "codebook, r x 12,288) and embed_tokens (the code embeddings, r x 12,292)."))
 
     # --- Hardware -------------------------------------------------------------
     device: str = _field("auto", FieldSpec(
@@ -200,7 +263,7 @@ class TrainingConfig:
     @classmethod
     def from_dict(cls, values: dict[str, Any] | None) -> TrainingConfig:
         """Build a validated config; missing keys take their defaults."""
-        values = dict(values or {})
+        values = canonical_values(dict(values or {}), _SPECS)
         errors = validate_values(values)
         if errors:
             raise ValidationError.from_fields(errors)
@@ -288,15 +351,17 @@ def _check_field(name: str, value: Any) -> str | None:
 def _check_cross_field(values: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     targets = [t.strip() for t in str(values["lora_target_modules"]).split(",") if t.strip()]
-    unknown = [t for t in targets if t not in LORA_TARGETS]
+    unknown = [t for t in targets if t not in ALL_LORA_TARGETS]
     if not targets:
         errors["lora_target_modules"] = "name at least one layer"
     elif unknown:
         errors["lora_target_modules"] = (
-            f"unknown layer {', '.join(unknown)}; choose from {', '.join(LORA_TARGETS)}"
+            f"unknown layer {', '.join(unknown)}; choose from {', '.join(ALL_LORA_TARGETS)}"
         )
     if not str(values["base_model"]).strip():
         errors["base_model"] = "name a Hugging Face model id or a model folder"
+    if problem := template_problem(str(values["caption_template"])):
+        errors["caption_template"] = problem
     if values["min_segment_seconds"] > values["segment_seconds"]:
         errors["min_segment_seconds"] = "must not exceed the segment length"
     return errors
@@ -307,7 +372,9 @@ def validate_values(values: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name in values:
         if name not in _SPECS:
-            errors[name] = "is not a training setting"
+            guess = suggestion(name, _SPECS)
+            errors[name] = f"is not a training setting (did you mean '{guess}'?)" if guess \
+                else "is not a training setting"
     for name, value in values.items():
         if name in _SPECS and (message := _check_field(name, value)):
             errors[name] = message
@@ -333,11 +400,11 @@ def diff_override(base: dict[str, Any] | None, edited: dict[str, Any]) -> dict[s
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse a CLI ``key=value`` into the field's type."""
     name, sep, raw = text.partition("=")
-    name = name.strip()
+    name = canonical_name(name.strip(), _SPECS)
     if not sep:
         raise ValidationError(f"'{text}' is not of the form key=value.")
     if name not in _SPECS:
-        raise ValidationError(f"'{name}' is not a training setting.", {name: "unknown setting"})
+        raise ValidationError(unknown_message(name, _SPECS) + ".", {name: "unknown setting"})
     kind = _FIELD_TYPES[name]
     try:
         if kind is bool:
@@ -346,11 +413,13 @@ def parse_assignment(text: str) -> tuple[str, Any]:
                 raise ValueError(raw)
             return name, lowered in {"true", "1", "yes", "on"}
         if kind is int:
-            return name, int(raw)
+            return name, canonical_value(name, int(raw))
         if kind is float:
             return name, float(raw)
     except ValueError:
         raise ValidationError(
             f"{name}: '{raw}' is not a valid {kind.__name__}.", {name: "wrong type"}
         ) from None
+    if name == "lora_target_modules":  # peft's list spelling: [q_proj, "v_proj"]
+        raw = raw.strip().removeprefix("[").removesuffix("]").replace('"', "").replace("'", "")
     return name, raw.replace("\\n", "\n")

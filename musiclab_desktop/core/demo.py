@@ -27,6 +27,13 @@ SAMPLE_RATE = 32_000
 _MODEL_MARKER = "config.json"
 
 ModelBuilder = Callable[[Path], None]
+# What create_demo does, in order: a window shows them as a checklist (on_step gets the
+# index of the step starting).
+DEMO_STEPS: tuple[str, ...] = (
+    "Build a tiny MusicGen (random weights, no download)",
+    "Synthesize eight captioned clips and import them as a dataset",
+    "Create the demo experiment, ready to train",
+)
 
 
 def demo_config(model_dir: Path) -> dict[str, object]:
@@ -47,6 +54,11 @@ def demo_config(model_dir: Path) -> dict[str, object]:
         "gradient_checkpointing": False,
         "device": "cpu",
         "precision": "fp32",
+        # Samples stay on as everywhere; one second each keeps the demo quick to train.
+        # The automatic schedule would skip the middle ones (sampling dwarfs a tiny run's
+        # training), so the demo asks for one at the end of each of its epochs (4 steps).
+        "sample_seconds": 1.0,
+        "sample_every_steps": 4,
     }
 
 
@@ -114,11 +126,17 @@ def demo_model_dir(library: Library) -> Path:
     return library.models_dir / DEMO_MODEL_FOLDER
 
 
-def create_demo(library: Library, build_model: ModelBuilder) -> DemoResult:
-    """Make (or reuse) the demo model, dataset and experiment."""
+def create_demo(library: Library, build_model: ModelBuilder,
+                on_step: Callable[[int], None] | None = None) -> DemoResult:
+    """Make (or reuse) the demo model, dataset and experiment; ``on_step(i)`` is called
+    as step ``DEMO_STEPS[i]`` starts."""
+    step = on_step or (lambda _index: None)
     created: list[str] = []
+    step(0)
     model_dir = _ensure_model(demo_model_dir(library), build_model, created)
+    step(1)
     dataset = _ensure_dataset(library, created)
+    step(2)
     experiment = _ensure_experiment(library, dataset, model_dir, created)
     return DemoResult(experiment, dataset, model_dir, created)
 

@@ -32,6 +32,7 @@ class Library:
         from musiclab_desktop.core.services.adapters import AdapterService
         from musiclab_desktop.core.services.datasets import DatasetService
         from musiclab_desktop.core.services.experiments import ExperimentService
+        from musiclab_desktop.core.services.generations import GenerationService
         from musiclab_desktop.core.services.runs import RunService
         from musiclab_desktop.core.services.samples import SampleService
         from musiclab_desktop.core.services.telemetry import TelemetryService
@@ -56,6 +57,7 @@ class Library:
         self.adapters = AdapterService(self)
         self.telemetry = TelemetryService(self)
         self.samples = SampleService(self)
+        self.generations = GenerationService(self)
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> Library:

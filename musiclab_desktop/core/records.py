@@ -19,6 +19,7 @@ from musiclab_desktop.core.models import (
     Dataset,
     DatasetItem,
     Experiment,
+    Generation,
     Run,
     Sample,
 )
@@ -209,9 +210,12 @@ class RunDetail:
 
     run: RunRecord
     config: dict[str, Any]
+    # Why a FAILED run failed, as the worker classed it (protocol.ErrorKind), when known.
+    error_kind: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.run.to_json(), "effective_config": dict(self.config)}
+        return {**self.run.to_json(), "error_kind": self.error_kind,
+                "effective_config": dict(self.config)}
 
 
 @dataclass(frozen=True)
@@ -304,3 +308,30 @@ class SampleRecord(_Record):
     @classmethod
     def of(cls, row: Sample, run_dir: str | None) -> SampleRecord:
         return cls(**_columns(cls, row, run_dir=run_dir))
+
+
+@dataclass(frozen=True)
+class GenerationRecord(_Record):
+    """A generated take; ``path`` is relative to the data folder (``data_dir``)."""
+
+    id: int
+    request_id: str
+    adapter_id: int | None
+    base_model: str
+    prompt: str
+    take: int
+    seed: int
+    seconds: float
+    settings: dict[str, Any]
+    sample_rate: int
+    path: str
+    created_at: datetime
+    data_dir: str
+
+    @property
+    def file(self) -> Path:
+        return Path(self.data_dir) / self.path
+
+    @classmethod
+    def of(cls, row: Generation, data_dir: Path) -> GenerationRecord:
+        return cls(**_columns(cls, row, data_dir=str(data_dir)))

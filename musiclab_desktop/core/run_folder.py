@@ -7,6 +7,7 @@ folder holding it is complete, whatever happened to the owner afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,3 +40,31 @@ def finished_adapter(run_dir: Path | None, run_id: int) -> FinishedAdapter | Non
         float(loss) if isinstance(loss, int | float) else None,
         steps if isinstance(steps, int) else None,
     )
+
+
+FAILURE_FILE = "failure.json"
+
+
+def write_failure_kind(run_dir: Path | None, kind: str) -> None:
+    """Keep why a run failed (the worker's error kind, e.g. model_unavailable) beside it.
+
+    Best effort: the run's error sentence in the database is what matters; the kind
+    lets ``runs show --json`` and ``runs start`` say which kind of failure it was.
+    """
+    if run_dir is None or not run_dir.is_dir():
+        return
+    # On a full or read-only disk the error text alone still tells the story.
+    with contextlib.suppress(OSError):
+        (run_dir / FAILURE_FILE).write_text(json.dumps({"kind": kind}), encoding="utf-8")
+
+
+def failure_kind(run_dir: Path | None) -> str | None:
+    """The kind :func:`write_failure_kind` kept, or None."""
+    if run_dir is None:
+        return None
+    try:
+        info = json.loads((run_dir / FAILURE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    kind = info.get("kind") if isinstance(info, dict) else None
+    return kind if isinstance(kind, str) else None

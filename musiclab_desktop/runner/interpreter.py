@@ -49,8 +49,14 @@ def training_interpreter(settings: RunnerSettings | None = None) -> str:
 
 
 def worker_command_for(settings: RunnerSettings | None = None) -> WorkerCommand:
-    """The default worker command: ``PYTHON -m musiclab_desktop.training RUN_SPEC``."""
+    """The default worker command: ``PYTHON -m musiclab_desktop.training RUN_SPEC``;
+    with several GPUs per run, the same under torchrun (one process per GPU)."""
     python = training_interpreter(settings)
+    gpus = settings.gpus_per_run if settings else 1
+    if gpus > 1:
+        launcher = [python, "-m", "torch.distributed.run", "--standalone",
+                    f"--nproc_per_node={gpus}"]
+        return lambda spec_path: [*launcher, "-m", TRAINING_MODULE, str(spec_path)]
     return lambda spec_path: [python, "-m", TRAINING_MODULE, str(spec_path)]
 
 

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer
 
-from musiclab_desktop.core.protocol import CancelledEvent, CompletedEvent, ErrorEvent, Event
+from musiclab_desktop.core.protocol import (
+    CancelledEvent,
+    CompletedEvent,
+    ErrorEvent,
+    Event,
+    SampleEvent,
+)
 from musiclab_desktop.core.records import RunRecord
 from musiclab_desktop.runner.failure import TerminalTail
 from musiclab_desktop.runner.interpreter import worker_environment
@@ -38,6 +44,7 @@ class Job:
     error: ErrorEvent | None = None
     cancelled: CancelledEvent | None = None
     progress: tuple[int, int] | None = None
+    samples: list[SampleEvent] = field(default_factory=list)  # said, not yet stored
     stored_progress: tuple[int, int] | None = None
     progress_stored_at: float = 0.0
     finished: bool = False

@@ -23,7 +23,7 @@ from musiclab_desktop.core.errors import (
     StorageError,
 )
 from musiclab_desktop.core.library import Library
-from musiclab_desktop.core.protocol import DiskFullEvent, Event, PhaseEvent
+from musiclab_desktop.core.protocol import DiskFullEvent, Event, PhaseEvent, SampleEvent
 from musiclab_desktop.core.records import RunRecord
 from musiclab_desktop.core.services.runs import INTERRUPTED_PENDING
 from musiclab_desktop.core.services.telemetry import MetricTuple
@@ -34,7 +34,15 @@ from musiclab_desktop.runner.job import Ending, Job, StopReason, release, worker
 from musiclab_desktop.runner.outcome import record_outcome
 from musiclab_desktop.runner.process_probe import terminate_pid
 from musiclab_desktop.runner.reconcile import end_orphan, owner_gone, reconcile, worker_alive
+from musiclab_desktop.runner.sample_rows import record_samples
 from musiclab_desktop.runner.settings import RunnerSettings
+from musiclab_desktop.runner.targets.seam import (
+    REMOTE_CANCEL_GRACE_S,
+    follower_command,
+    marks_start,
+    note_follower_pid,
+    remote_runs_to_reattach,
+)
 
 # After a kill, how long shutdown waits for the process to be reaped.
 _REAP_MS = 5_000
@@ -51,6 +59,7 @@ class RunManager(QObject):
     progressChanged = Signal(int, int, int)  # run, step, total steps (0: unknown)
     phaseChanged = Signal(int, str, str)  # run, phase, message
     runFinished = Signal(int, str)  # run, terminal status
+    sampleRecorded = Signal(int, int)  # run, id of its new row in library.samples
     storageProblem = Signal(str)  # the data folder cannot be written (e.g. a full disk)
 
     def __init__(
@@ -80,6 +89,10 @@ class RunManager(QObject):
         # Runs of dead owners that the user cancelled here: once their worker has
         # stopped, they end CANCELLED (not "interrupted").
         self._foreign_cancels: set[int] = set()
+        # Runs on a target whose follower died with its owner (a crashed window) keep
+        # training there; a manager that adopts them follows them again from what the
+        # database holds (runner/targets). The window does; short-lived commands not.
+        self.adopt_remote_runs = False
         # Keeps this process's runs' heartbeat fresh and ends runs whose owner died,
         # for as long as this manager lives (see runner/reconcile.py).
         self._watch_timer = QTimer(self)
@@ -104,6 +117,19 @@ class RunManager(QObject):
         self._library.runs.claim(run_id, os.getpid())
         self._queue.append(run_id)
         self._fill_slots()
+
+    def resume(self, run_id: int, *, force: bool = False) -> RunRecord:
+        """Train a cancelled, failed or interrupted run on from its latest checkpoint.
+
+        The same run goes back to PENDING (core/services/resume.py) and is queued;
+        refused with a sentence without a checkpoint, and (ResumeChangedError) when
+        its dataset or the application changed since, unless ``force``.
+        """
+        if self._closing:
+            raise InvalidStateError("The application is closing; no run can resume now.")
+        record = self._library.runs.prepare_resume(run_id, force=force)
+        self.start(record)
+        return record
 
     def cancel(self, run_id: int, grace_s: float | None = None) -> None:
         """Stop a run: a queued one at once, a running one politely, then by force.
@@ -133,8 +159,13 @@ class RunManager(QObject):
         return self._reconcile()
 
     def _reconcile(self) -> list[RunRecord]:
-        return reconcile(self._library, held=self.active_run_ids(),
-                         cancelled=self._foreign_cancels)
+        ended = reconcile(self._library, held=self.active_run_ids(),
+                          cancelled=self._foreign_cancels)
+        if self.adopt_remote_runs and not self._closing:
+            for run in remote_runs_to_reattach(self._library, held=self.active_run_ids()):
+                self._library.runs.claim(run.id, os.getpid())
+                self._launch(run)
+        return ended
 
     def active_run_ids(self) -> list[int]:
         """Runs this manager owns: running first, then queued in order."""
@@ -210,7 +241,10 @@ class RunManager(QObject):
 
     def _launch(self, run: RunRecord) -> None:
         try:
-            command = self._command()(self._library.runs.spec_path(run))
+            if run.target:  # trained elsewhere: the follower stands in for the worker
+                command = follower_command(self._library, run)
+            else:
+                command = self._command()(self._library.runs.spec_path(run))
         except MusiclabError as exc:
             self._announce_end(run.id, self._library.runs.fail(run.id, str(exc)).status)
             return
@@ -230,6 +264,13 @@ class RunManager(QObject):
         if job.stop is not None:  # cancelled while the process was starting
             job.process.terminate()
             return
+        if job.run.target and job.run.status == RunStatus.PENDING:
+            # Queued until the target says its worker started (staging, SLURM's queue).
+            note_follower_pid(self._library, job.run_id, job.process.processId())
+            return
+        self._mark_running(job)
+
+    def _mark_running(self, job: Job) -> None:
         try:
             job.run = self._library.runs.mark_running(job.run_id, job.process.processId())
         except InvalidStateError:
@@ -272,15 +313,21 @@ class RunManager(QObject):
         if progress is not None and progress != job.progress:
             job.progress = progress
             self.progressChanged.emit(job.run_id, *progress)
+        if job.samples:
+            self._store(job, force=False)  # a listener hears a sample as soon as it exists
         self._flush_if_full(job)
 
     def _note_event(self, job: Job, event: Event) -> None:
+        if job.run.target and job.run.status == RunStatus.PENDING and marks_start(event):
+            self._mark_running(job)
         job.keep_final(event)
         if isinstance(event, PhaseEvent):
             self.phaseChanged.emit(job.run_id, event.phase, event.message)
         elif isinstance(event, DiskFullEvent):
             # The worker keeps the weights and retries; say so wherever the user looks.
             self.storageProblem.emit(event.message or "The disk is full.")
+        elif isinstance(event, SampleEvent):
+            job.samples.append(event)
 
     def _flush_if_full(self, job: Job) -> None:
         settings = self.settings
@@ -296,6 +343,7 @@ class RunManager(QObject):
         try:
             job.buffer.flush(self._library.telemetry)
             self._store_progress(job, force=force)
+            self._store_samples(job)
         except StorageError as exc:
             if str(exc) != self._storage_message:
                 self._storage_message = str(exc)
@@ -303,6 +351,14 @@ class RunManager(QObject):
             return False
         self._storage_message = None
         return True
+
+    def _store_samples(self, job: Job) -> None:
+        if not job.samples:
+            return
+        ids = record_samples(self._library, job.run_id, job.samples)
+        job.samples.clear()
+        for sample_id in ids:
+            self.sampleRecorded.emit(job.run_id, sample_id)
 
     def _store_progress(self, job: Job, *, force: bool) -> None:
         if job.progress is None or job.progress == job.stored_progress:
@@ -319,6 +375,8 @@ class RunManager(QObject):
     def _stop_job(self, job: Job, reason: StopReason, grace_s: float) -> None:
         if job.finished:
             return
+        if job.run.target and grace_s > 0:
+            grace_s = max(grace_s, REMOTE_CANCEL_GRACE_S)  # checkpoint, then fetch
         if job.stop is None or reason is StopReason.USER:
             job.stop = reason
         state = job.process.state()

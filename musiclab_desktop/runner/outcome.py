@@ -41,7 +41,8 @@ def record_outcome(library: Library, ending: Ending) -> RunStatus:
             exit_code=ending.exit_code, crashed=ending.crashed, error_event=job.error,
             terminal=job.tail.text(), python=job.python,
         )
-        return runs.fail(job.run_id, reason).status
+        kind = str(job.error.kind) if job.error is not None else None
+        return runs.fail(job.run_id, reason, kind).status
     except InvalidStateError:
         return runs.get(job.run_id).status  # another process finished it first
 

@@ -43,6 +43,8 @@ from musiclab_desktop.core.services.runs import INTERRUPTED_PENDING, INTERRUPTED
 from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.runner.event_points import points_of, progress_of
 from musiclab_desktop.runner.process_probe import is_worker_of, pid_alive
+from musiclab_desktop.runner.sample_rows import record_samples, sample_events
+from musiclab_desktop.runner.targets.run_state import awaits_reattach
 
 HEARTBEAT_S = 5.0
 RECONCILE_S = 5.0
@@ -81,8 +83,8 @@ def reconcile(library: Library, *, held: Collection[int] = (),
     ``cancelled``: runs the user asked to cancel (they end CANCELLED, not FAILED)."""
     ended = []
     for run in library.runs.list_active():
-        if run.id in held or not is_orphan(library, run):
-            continue
+        if run.id in held or not is_orphan(library, run) or awaits_reattach(run):
+            continue  # (a run on a target trains on there: a window re-attaches it)
         record = end_orphan(library, run, user_cancelled=run.id in cancelled)
         if record is not None:
             ended.append(record)
@@ -131,10 +133,9 @@ def _store_owner_gone_output(library: Library, run: RunRecord,
     last = None
     points = []
     progress = None
-    for line in (events or b"").splitlines():
-        event = Event.from_json(line)
-        if event is None:
-            continue
+    said = [event for line in (events or b"").splitlines()
+            if (event := Event.from_json(line)) is not None]
+    for event in said:
         points.extend(points_of(event))
         progress = progress_of(event) or progress
         if isinstance(event, _FINAL_EVENTS):
@@ -143,6 +144,7 @@ def _store_owner_gone_output(library: Library, run: RunRecord,
         library.telemetry.append_metrics(run.id, points)
     if progress is not None:
         library.runs.record_progress(run.id, progress[0], progress[1] or None)
+    record_samples(library, run.id, sample_events(said))
     return last
 
 

@@ -21,6 +21,8 @@ APPLICATION = "MusicLab Desktop"
 _KEY_INTERPRETER = "runner/training_interpreter"
 _KEY_MAX_CONCURRENT = "runner/max_concurrent_runs"
 _KEY_GRACE = "runner/cancel_grace_seconds"
+_KEY_AUTO_RESUME = "runner/auto_resume"
+_KEY_GPUS = "runner/gpus_per_run"
 # pip arguments for torch in the managed training environment (MUSICLAB_TORCH wins).
 _KEY_TORCH = "training_env/torch"
 
@@ -44,6 +46,12 @@ class RunnerSettings:
     # How often the manager refreshes its runs' heartbeat and ends runs whose owner
     # died (runner/reconcile.py: HEARTBEAT_S, RECONCILE_S).
     watch_interval_ms: int = 5_000
+    # When the app opens, offer (once) to resume the runs that a crash of the app or
+    # the machine interrupted and that kept a checkpoint (runner/auto_resume.py).
+    auto_resume: bool = False
+    # GPUs per run on this machine: above 1 the worker runs under torchrun, one process
+    # per GPU (training/distributed.py). Run targets have their own (runner/targets).
+    gpus_per_run: int = 1
 
     @classmethod
     def from_environment(cls) -> RunnerSettings:
@@ -65,7 +73,17 @@ def load_settings(store: QSettings | None = None) -> RunnerSettings:
         training_interpreter=str(interpreter or ""),
         cancel_grace_seconds=float(_stored_number(store, _KEY_GRACE,
                                                   defaults.cancel_grace_seconds)),
+        auto_resume=_stored_flag(store, _KEY_AUTO_RESUME, defaults.auto_resume),
+        gpus_per_run=max(1, int(_stored_number(store, _KEY_GPUS, defaults.gpus_per_run))),
     )
+
+
+def _stored_flag(store: QSettings, key: str, default: bool) -> bool:
+    """A stored yes/no: INI files give back "true"/"false" as text."""
+    value = store.value(key, default)
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "on"}
+    return bool(value)
 
 
 def _stored_number(store: QSettings, key: str, default: float) -> str | int | float:
@@ -81,6 +99,8 @@ def save_settings(settings: RunnerSettings, store: QSettings | None = None) -> N
     store.setValue(_KEY_MAX_CONCURRENT, settings.max_concurrent_runs)
     store.setValue(_KEY_INTERPRETER, settings.training_interpreter)
     store.setValue(_KEY_GRACE, settings.cancel_grace_seconds)
+    store.setValue(_KEY_AUTO_RESUME, settings.auto_resume)
+    store.setValue(_KEY_GPUS, settings.gpus_per_run)
 
 
 def load_torch_spec(store: QSettings | None = None) -> str:

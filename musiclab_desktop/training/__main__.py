@@ -15,6 +15,7 @@ from musiclab_desktop.core import protocol
 from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.core.errors import ValidationError
 from musiclab_desktop.core.protocol import ErrorKind, Phase
+from musiclab_desktop.training import distributed
 from musiclab_desktop.training.cancel import CancelFlag
 from musiclab_desktop.training.errors import (
     OUT_OF_MEMORY_HINT,
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     # Training never downloads (see model_source): no library call may wait on the network.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    distributed.quiet_unless_main()  # under torchrun only rank 0 speaks
     channel = EventChannel.take_over_stdout()
     cancel = CancelFlag()
     cancel.install()

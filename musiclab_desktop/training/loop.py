@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -92,13 +93,65 @@ class TrainingLoop:
         self.plan = plan_steps(count_segments(builder.clips, segment_frames), config)
         self.rng = np.random.default_rng(config.seed)
         self.final_loss: float | None = None
+        self.best_loss: float | None = None  # the lowest logged loss, for the model card
         self.done = 0
         self.window = _Window()
+        # Called after each step's checkpoint with the step number (the worker's sampler);
+        # its time is left out of the training speed like eval and checkpoints.
+        self.after_step_hook: Callable[[int], None] | None = None
+        # Where training stands, for a checkpoint: the epoch in progress, the state of
+        # ``rng`` when that epoch's order was drawn (it rebuilds the order) and how many
+        # of its batches are done. ``_resume`` is such a position to start from.
+        self.epoch = 0
+        self.batches_done = 0
+        self._epoch_rng: Mapping[str, Any] = self.rng.bit_generator.state
+        self._progress = 0.0
+        self._resume: dict[str, Any] | None = None
+        self._last_eval: float | None = None
+        # A running sum on the device (no sync per step) of the losses since the last
+        # checkpoint, and how many: the checkpoint's training loss, for retention.
+        self._loss_sum: torch.Tensor | None = None
+        self._loss_count = 0
+        self._saved_at = time.monotonic()
+
+    def position(self) -> dict[str, Any]:
+        """What a checkpoint needs to continue exactly here (see :meth:`resume_from`)."""
+        return {
+            "done": self.done,
+            "epoch": self.epoch,
+            "batches_done": self.batches_done,
+            "epoch_rng": self._epoch_rng,
+            "rng": self.rng.bit_generator.state,
+            "progress": self._progress,
+            "final_loss": self.final_loss,
+            "best_loss": self.best_loss,
+            "last_eval": self._last_eval,
+        }
+
+    def resume_from(self, position: dict[str, Any]) -> None:
+        """Continue after the step a checkpoint was written at: same epoch order, same
+        next batch, same caption-dropout draws."""
+        self._resume = dict(position)
+        self.done = int(position["done"])
+        self.final_loss = position.get("final_loss")
+        self.best_loss = position.get("best_loss")
+        self._last_eval = position.get("last_eval")
+
+    def checkpoint_losses(self) -> tuple[float | None, float | None]:
+        """(mean training loss since the previous checkpoint, latest validation loss):
+        what retention ranks checkpoints by. Resets the training-loss window."""
+        total, count = self._loss_sum, self._loss_count
+        self._loss_sum, self._loss_count = None, 0
+        mean = float(total) / count if total is not None and count else self.final_loss
+        return mean, self._last_eval
 
     def run(self) -> LoopResult:
-        self.reporter.start_progress(self.plan.total_steps)
+        self.reporter.start_progress(self.plan.total_steps, self.done)
+        first_epoch = int(self._resume["epoch"]) if self._resume is not None else 0
         try:
-            for epoch in range(self.config.num_epochs):
+            for epoch in range(first_epoch, self.config.num_epochs):
+                if self.done >= self.plan.total_steps:
+                    break  # resumed from the last step: only the saving is left
                 cancelled = self._run_epoch(epoch)
                 if cancelled is not None:
                     return cancelled
@@ -110,15 +163,28 @@ class TrainingLoop:
 
     def _run_epoch(self, epoch: int) -> LoopResult | None:
         """Train one epoch (or up to the step cap); a result only when cancelled."""
+        self.epoch = epoch
         batches = self._epoch_batches()
         accumulation = self.config.gradient_accumulation_steps
         progress = float(epoch)
-        for first in range(0, len(batches), accumulation):
+        start = 0
+        if self._resume is not None:  # the rest of the epoch a checkpoint stopped in
+            start = self.batches_done = int(self._resume["batches_done"])
+            self.rng.bit_generator.state = self._resume["rng"]
+            progress = float(self._resume["progress"])
+            self._resume = None
+        for first in range(start, len(batches), accumulation):
             micro = [self._build(segments) for segments in batches[first : first + accumulation]]
-            self.window.outcomes.append(self.step.run(micro))
+            outcome = self.step.run(micro)
+            self.window.outcomes.append(outcome)
+            loss = outcome.loss.detach().float()
+            self._loss_sum = loss if self._loss_sum is None else self._loss_sum + loss
+            self._loss_count += 1
             self.done += 1
+            self.batches_done = first + len(micro)
             self.reporter.step_done()
             progress = epoch + min(1.0, (first + len(micro)) / len(batches))
+            self._progress = progress
             cancelled = self._after_step(progress)
             if cancelled is not None:
                 return cancelled
@@ -135,13 +201,28 @@ class TrainingLoop:
             self._log(epoch)
         if self.cancel.requested:
             return self._stop_cancelled(epoch)
-        save_every = self.config.save_every_steps
-        if save_every and self.done % save_every == 0:
+        if self._checkpoint_due():
             with self.window.paused():
                 self.checkpoint(self.done, epoch)
+            self._saved_at = time.monotonic()
+        if self.after_step_hook is not None:
+            with self.window.paused():
+                self.after_step_hook(self.done)
         return None
 
+    def _checkpoint_due(self) -> bool:
+        """Every ``save_every_steps`` steps, and after ``save_every_minutes`` of training."""
+        save_every = self.config.save_every_steps
+        if save_every and self.done % save_every == 0:
+            return True
+        minutes = self.config.save_every_minutes
+        return minutes > 0 and time.monotonic() - self._saved_at >= minutes * 60
+
     def _epoch_batches(self) -> list[list[Segment]]:
+        if self._resume is not None:  # draw the interrupted epoch's order again
+            self.rng.bit_generator.state = self._resume["epoch_rng"]
+        self._epoch_rng = self.rng.bit_generator.state
+        self.batches_done = 0
         segments = epoch_segments(self.builder.clips, self.segment_frames, self.rng)
         return bucket_batches(segments, self.config.batch_size, self.rng)
 
@@ -172,6 +253,8 @@ class TrainingLoop:
             values["gpu_mem_gb"] = memory
         # Rounded once, so the terminal and the completed event show the same number.
         self.final_loss = round(loss, 4)
+        best = math.inf if self.best_loss is None else self.best_loss
+        self.best_loss = min(self.final_loss, best)
         self.reporter.metric(self.done, self.plan.total_steps, round(epoch, 4), values)
 
     def _evaluate(self, epoch: float) -> None:
@@ -180,6 +263,7 @@ class TrainingLoop:
         segments = epoch_segments(self.eval_builder.clips, self.segment_frames, None)
         groups = bucket_batches(segments, self.config.batch_size, None)
         loss = self.step.evaluate([self.eval_builder.build(group) for group in groups])
+        self._last_eval = loss
         self.reporter.eval(self.done, round(epoch, 4), loss)
 
     def _stop_cancelled(self, epoch: float) -> LoopResult:

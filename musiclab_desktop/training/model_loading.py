@@ -143,15 +143,32 @@ def freeze_base(model: MusicgenForConditionalGeneration) -> None:
         parameter.requires_grad_(False)
 
 
+# Where each recipe target lives in MusicgenForConditionalGeneration (module names).
+_RECIPE_PATTERNS = {
+    "enc_to_dec_proj": r"enc_to_dec_proj",
+    "lm_heads": r"decoder\.lm_heads\.\d+",
+    "embed_tokens": r"decoder\.model\.decoder\.embed_tokens\.\d+",
+}
+
+
+def lora_target_pattern(targets: list[str]) -> str:
+    """One full-match pattern for the chosen targets: the decoder layers' projections,
+    and the recipe's extra modules; never T5 or EnCodec."""
+    layer_names = [name for name in targets if name not in _RECIPE_PATTERNS]
+    alternatives = [_RECIPE_PATTERNS[name] for name in targets if name in _RECIPE_PATTERNS]
+    if layer_names:
+        names = "|".join(re.escape(name) for name in layer_names)
+        alternatives.insert(0, rf"decoder\.model\.decoder\.layers\.\d+\.(?:\w+\.)?(?:{names})")
+    return "|".join(f"(?:{alternative})" for alternative in alternatives)
+
+
 def add_lora(model: MusicgenForConditionalGeneration, config: TrainingConfig) -> PeftModel:
-    """LoRA on the decoder layers' chosen projections, never on T5 or EnCodec."""
-    names = "|".join(re.escape(name) for name in config.lora_targets())
+    """LoRA on the chosen targets (see :func:`lora_target_pattern`)."""
     lora = LoraConfig(
         r=config.lora_r,
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
-        # A full-match pattern keeps adapters to the MusicGen decoder's layers.
-        target_modules=rf"decoder\.model\.decoder\.layers\.\d+\.(?:\w+\.)?(?:{names})",
+        target_modules=lora_target_pattern(config.lora_targets()),
         bias="none",
     )
     with warnings.catch_warnings():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from musiclab_desktop.core.model_check import download_name
 from musiclab_desktop.training.errors import ModelUnavailableError
 
 SUPPORTED_MODEL_TYPE = "musicgen"
@@ -48,6 +49,13 @@ def _from_hub_cache(repo_id: str) -> Path:
             "facebook/musicgen-small."
         ) from None
     except OSError:
+        suggested = download_name(repo_id)
+        if suggested != repo_id:
+            raise ModelUnavailableError(
+                f"'{repo_id}' is not a Hugging Face id: the model is {suggested}. Set the base "
+                f"model to {suggested} and download it once with `hf download {suggested}` "
+                f"(or `huggingface-cli download {suggested}`)."
+            ) from None
         raise ModelUnavailableError(
             f"The base model {repo_id} is not in the local Hugging Face cache ({cache}), and "
             "training does not download models. Download it once with `huggingface-cli "

@@ -49,8 +49,8 @@ class Reporter:
     def info(self, message: str) -> None:
         self.terminal.info(message)
 
-    def start_progress(self, total_steps: int) -> None:
-        self._bar = self.terminal.progress(total_steps)
+    def start_progress(self, total_steps: int, done: int = 0) -> None:
+        self._bar = self.terminal.progress(total_steps, done)
 
     def step_done(self) -> None:
         if self._bar is not None:
@@ -87,9 +87,15 @@ class Reporter:
         self.terminal.info(f"checkpoint saved: {path}")
         self._emit(CheckpointEvent(step, path))
 
-    def sample(self, index: int, prompt: str, path: str, seconds: float) -> None:
-        self.terminal.info(f"sample {index + 1}: {path}  ({prompt!r}, {seconds:.1f} s)")
-        self._emit(SampleEvent(index, prompt, path, seconds))
+    def sample(self, event: SampleEvent) -> None:
+        """One line per sample: when (the base reference, or the step's mark), which
+        prompt with its seed, and the file (relative to the run folder)."""
+        when = "base model" if event.reference else step_mark(event.step)
+        self.terminal.line(
+            paint("sample", "bold", "magenta") + f"  {when}  prompt {event.prompt_index + 1} "
+            f"{event.prompt!r}  seed {event.seed}  {event.seconds:.1f} s  {event.path}"
+        )
+        self._emit(event)
 
     def completed(self, adapter_dir: str, final_loss: float | None, steps: int) -> None:
         shown = "n/a" if final_loss is None else f"{final_loss}"

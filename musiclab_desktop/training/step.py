@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from musiclab_desktop.training import distributed
 from musiclab_desktop.training.batching import Batch
 from musiclab_desktop.training.hardware import Precision
 
@@ -72,11 +73,16 @@ class TrainStep:
         total_tokens = max(1, sum(batch.tokens for batch in batches))
         window_loss = torch.zeros((), device=self.device)
         for batch in batches:
-            on_device = batch.to(self.device)
+            # Under torchrun: this rank's rows, weighted so the ranks' sum is the batch.
+            part, share = distributed.shard(batch)
+            if part is None:
+                continue
+            on_device = part.to(self.device)
             loss = self.loss(on_device)
-            weighted = loss * (batch.tokens / total_tokens)
+            weighted = loss * (batch.tokens / total_tokens * share)
             (self.scaler.scale(weighted) if self.scaler else weighted).backward()
             window_loss += weighted.detach().float()
+        window_loss = distributed.sum_gradients(self.parameters, window_loss)
         return StepOutcome(
             loss=window_loss,
             grad_norm=self._update(),
@@ -104,6 +110,14 @@ class TrainStep:
             "scheduler": self.scheduler.state_dict(),
             "scaler": self.scaler.state_dict() if self.scaler is not None else None,
         }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what :meth:`state_dict` gave: the next step is the one that would
+        have followed it."""
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        if self.scaler is not None and state.get("scaler") is not None:
+            self.scaler.load_state_dict(state["scaler"])
 
     @torch.no_grad()
     def evaluate(self, batches: Sequence[Batch]) -> float:

@@ -12,9 +12,16 @@ from typing import Any
 import numpy as np
 import torch
 
+from musiclab_desktop import __version__
 from musiclab_desktop.core import protocol
+from musiclab_desktop.core.checkpoints import (
+    dataset_file_fingerprint,
+    read_checkpoint,
+    remove_partials,
+)
 from musiclab_desktop.core.config import TrainingConfig
 from musiclab_desktop.core.protocol import Phase
+from musiclab_desktop.training import distributed
 from musiclab_desktop.training.batching import BatchBuilder
 from musiclab_desktop.training.cancel import CancelFlag
 from musiclab_desktop.training.codes_cache import CACHE_DIR, EncodedClip, encode_clips
@@ -28,6 +35,7 @@ from musiclab_desktop.training.hardware import (
 )
 from musiclab_desktop.training.loop import TrainingLoop, plan_steps
 from musiclab_desktop.training.manifest import Clip, dataset_fingerprint
+from musiclab_desktop.training.model_card import write_model_card
 from musiclab_desktop.training.model_loading import (
     LoadedModel,
     add_lora,
@@ -35,10 +43,14 @@ from musiclab_desktop.training.model_loading import (
     load_musicgen,
 )
 from musiclab_desktop.training.report import Reporter
-from musiclab_desktop.training.sampling import generate_sample, sample_file_name, write_wav
+from musiclab_desktop.training.sample_schedule import SampleSchedule, choose_prompts
+from musiclab_desktop.training.sampling import Sampler, copy_to_adapter
 from musiclab_desktop.training.saving import (
     checkpoint_path,
     latest_checkpoint,
+    load_adapter_weights,
+    load_training_state,
+    restore_rng,
     save_adapter,
     save_checkpoint,
 )
@@ -56,9 +68,12 @@ def train(
     cancel: CancelFlag,
 ) -> int:
     """Train, save and sample; the process exit code."""
+    started = time.monotonic()  # the sampling budget counts the whole run's time
     output_dir = Path(spec.output_dir)
     seed_everything(config.seed)
-    device = pick_device(config.device)
+    # Under torchrun: this rank's GPU, and the process group (training/distributed.py).
+    device = distributed.local_device(pick_device(config.device))
+    distributed.start(device, cancel)
     precision = pick_precision(config.precision, device)
     loaded = load_musicgen(model_dir, device, precision)
     segment_frames = _segment_frames(config, loaded)
@@ -69,11 +84,22 @@ def train(
     train_clips, eval_clips = split_validation(encoded, config, reporter)
     info = _adapter_info(spec, config, model_dir, loaded, clips)
     model, step = _trainable(loaded, config, precision, device, train_clips, segment_frames)
+    resume = _starting_point(spec, model, step, reporter)
+    fingerprint = dataset_file_fingerprint(spec.dataset_path)
 
     def checkpoint(at_step: int, epoch: float) -> Path | None:
-        state = {**step.state_dict(), "epoch": epoch}
+        if not distributed.is_main():
+            return None  # rank 0 saves for all
+        loss, eval_loss = loop.checkpoint_losses()
+        state = {**step.state_dict(), "epoch": epoch, "loop": loop.position()}
+        record = {"loss": loss, "eval_loss": eval_loss, "epoch": epoch,
+                  "code_version": __version__, "dataset_fingerprint": fingerprint,
+                  "created": datetime.now(UTC).isoformat(timespec="seconds")}
         path = save_with_room(
-            lambda: save_checkpoint(model, output_dir, at_step, info, state),
+            lambda: save_checkpoint(model, output_dir, at_step, info, state, record,
+                                    processor=loaded.processor,
+                                    keep_last=config.keep_last_checkpoints,
+                                    keep_best=config.keep_best_checkpoint),
             "checkpoint", checkpoint_path(output_dir, at_step), reporter, cancel,
         )
         if path is not None:
@@ -92,6 +118,14 @@ def train(
         checkpoint,
     )
     _banner(reporter, spec, config, model, precision, loaded, loop, eval_clips)
+    if resume is not None:
+        loop.resume_from(resume["loop"])
+        # Last: whatever ran since the start (model loading, LoRA initialisation) drew
+        # from these streams; the next step must draw exactly what it would have drawn.
+        restore_rng(resume["rng"])
+    # Sampling keeps every random stream as it found it, so its place here is free.
+    sampler = _sampler(model, loaded, config, output_dir, precision, reporter, cancel, loop,
+                       (train_clips, eval_clips), started) if distributed.is_main() else None
     reporter.phase(Phase.TRAINING, f"Training for {loop.plan.total_steps} steps")
     result = loop.run()
     if result.cancelled:
@@ -99,18 +133,49 @@ def train(
         reporter.cancelled(result.steps, str(kept) if kept else None, reason=cancel.reason)
         return protocol.EXIT_CANCELLED
 
+    if not distributed.is_main():
+        return protocol.EXIT_OK  # rank 0 saves the adapter and makes the samples
     target = output_dir / protocol.ADAPTER_DIR
     reporter.phase(Phase.SAVING, f"Saving the adapter to {target}")
-    info.update(steps=result.steps, final_loss=result.final_loss)
-    adapter_dir = save_with_room(lambda: save_adapter(model, target, info), "adapter", target,
-                                 reporter, cancel)
+    info.update(steps=result.steps, final_loss=result.final_loss, best_loss=loop.best_loss)
+    adapter_dir = save_with_room(lambda: save_adapter(model, target, info, loaded.processor),
+                                 "adapter", target, reporter, cancel)
     if adapter_dir is None:  # cancelled while the disk was full
         _report_unsaved(reporter, result.steps, output_dir, cancel)
         return protocol.EXIT_CANCELLED
-    _write_samples(model, loaded, config, output_dir, precision, reporter, cancel)
+    if sampler is not None:
+        _final_samples(sampler, result.steps, output_dir, adapter_dir, info, reporter)
     reporter.phase(Phase.DONE, "Training finished")
     reporter.completed(str(adapter_dir), result.final_loss, result.steps)
     return protocol.EXIT_OK
+
+
+def _starting_point(spec: protocol.RunSpec, model: Any, step: TrainStep,
+                    reporter: Reporter) -> dict[str, Any] | None:
+    """Load a resumed attempt's checkpoint or a continued run's parent adapter.
+
+    The training state of a checkpoint (optimizer, schedule, position, RNG streams)
+    is returned for the loop; a parent adapter only sets the starting weights.
+    """
+    if spec.resume_from:
+        folder = Path(spec.resume_from)
+        if read_checkpoint(folder) is None:
+            raise ConfigError(f"The checkpoint {folder} is missing or incomplete; it "
+                              "cannot be resumed from.")
+        remove_partials(spec.output_dir)  # writes a kill cut short: never read
+        load_adapter_weights(model, folder)
+        state = load_training_state(folder)
+        step.load_state_dict(state)
+        reporter.info(f"Resuming from the checkpoint of step {state['step']} ({folder})")
+        return state
+    if spec.init_adapter:
+        folder = Path(spec.init_adapter)
+        try:
+            load_adapter_weights(model, folder)
+        except (OSError, ValueError) as error:
+            raise ConfigError(f"Cannot start from the parent run's adapter: {error}") from None
+        reporter.info(f"Starting from the adapter weights in {folder}")
+    return None
 
 
 def _report_unsaved(reporter: Reporter, steps: int, output_dir: Path, cancel: CancelFlag) -> None:
@@ -136,7 +201,7 @@ def _encode(
     encoded, fresh = encode_clips(
         clips,
         loaded,
-        output_dir / CACHE_DIR,
+        distributed.own_folder(output_dir / CACHE_DIR),
         min_frames,
         reporter.warning,
         lambda: cancel.requested,
@@ -232,6 +297,8 @@ def _adapter_info(
         "audio_channels": loaded.audio_channels,
         "dataset_fingerprint": dataset_fingerprint(clips),
         "dataset_clips": len(clips),
+        "dataset_seconds": round(sum(clip.duration for clip in clips), 2),
+        "caption_examples": list(dict.fromkeys(c.description for c in clips if c.description))[:5],
         "config": config.to_dict(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "steps": 0,
@@ -274,7 +341,7 @@ def _banner(
     reporter.terminal.table("Effective configuration", sorted(config.to_dict().items()))
 
 
-def _write_samples(
+def _sampler(
     model: Any,
     loaded: LoadedModel,
     config: TrainingConfig,
@@ -282,25 +349,40 @@ def _write_samples(
     precision: Precision,
     reporter: Reporter,
     cancel: CancelFlag,
-) -> None:
-    prompts = config.prompts()
-    if not prompts:
-        return
-    reporter.phase(
-        Phase.SAMPLING, f"Generating {len(prompts)} sample(s) of {config.sample_seconds:g} s"
+    loop: TrainingLoop,
+    clips: tuple[list[EncodedClip], list[EncodedClip]],
+    started: float,
+) -> Sampler | None:
+    """The run's sampler, hooked into the loop, after the base model's reference round
+    (made only when training starts from step 0); None when samples are off."""
+    train_clips, eval_clips = clips
+    prompts = choose_prompts(config.prompts(), [c.clip.description for c in eval_clips],
+                             [c.clip.description for c in train_clips])
+    if not config.sample_enabled or not prompts:
+        return None
+    schedule = SampleSchedule(
+        every_steps=config.sample_every_steps, save_every_steps=config.save_every_steps,
+        steps_per_epoch=loop.plan.steps_per_epoch, total_steps=loop.plan.total_steps,
+        started=started,
     )
-    for index, prompt in enumerate(prompts):
-        if cancel.requested:
-            reporter.warning("Sampling skipped: cancel requested (the adapter is saved).")
-            return
-        try:
-            audio = generate_sample(model, loaded, prompt, config.sample_seconds, precision)
-        except Exception as error:  # a sample is a bonus: never lose a trained adapter to it
-            reporter.warning(f"Could not generate a sample for {prompt!r}: {error}")
-            continue
-        path = write_wav(
-            audio,
-            output_dir / protocol.SAMPLES_DIR / sample_file_name(index, prompt),
-            loaded.sampling_rate,
-        )
-        reporter.sample(index, prompt, str(path), audio.shape[-1] / loaded.sampling_rate)
+    sampler = Sampler(model, loaded, config, prompts, output_dir, precision, reporter, cancel,
+                      schedule)
+    if loop.done == 0 and not cancel.requested:
+        sampler.reference()
+    schedule.training_starts(loop.done)
+    loop.after_step_hook = sampler.after_step
+    return sampler
+
+
+def _final_samples(sampler: Sampler, steps: int, output_dir: Path, adapter_dir: Path,
+                   info: dict[str, Any], reporter: Reporter) -> None:
+    """The end round, copied into the adapter folder and listed in its model card."""
+    written = sampler.final(steps)
+    reporter.info(sampler.summary())
+    if not written:
+        return
+    try:
+        copies = copy_to_adapter(output_dir, adapter_dir, written)
+        write_model_card(adapter_dir, info, copies)
+    except OSError as error:  # the adapter is whole without them
+        reporter.warning(f"Could not copy the samples into the adapter folder: {error}")

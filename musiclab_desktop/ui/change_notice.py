@@ -21,20 +21,22 @@ from musiclab_desktop.core.library import Library
 
 @dataclass(frozen=True)
 class Change:
-    """What changed. ``experiment_list``: which experiments exist (one was added)."""
+    """What changed. ``experiment_list``: which experiments exist (one was added).
+    ``samples``: runs whose samples changed (one was recorded, or rated)."""
 
     experiments: frozenset[int] = frozenset()
     runs: frozenset[int] = frozenset()
     datasets: bool = False
     adapters: bool = False
     experiment_list: bool = False
+    samples: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, *, experiments: Iterable[int] = (), runs: Iterable[int] = (),
-           datasets: bool = False, adapters: bool = False, experiment_list: bool = False
-           ) -> Change:
+           datasets: bool = False, adapters: bool = False, experiment_list: bool = False,
+           samples: Iterable[int] = ()) -> Change:
         return cls(frozenset(experiments), frozenset(runs), datasets, adapters,
-                   experiment_list)
+                   experiment_list, frozenset(samples))
 
     def touches_experiment(self, experiment_id: int) -> bool:
         return experiment_id in self.experiments

@@ -26,11 +26,13 @@ from musiclab_desktop.core.config import GROUPS, ConfigField, config_fields, def
 from musiclab_desktop.core.config import diff_override as _diff
 from musiclab_desktop.core.config import validate_values as _validate
 from musiclab_desktop.ui.config_editors import FieldEditor, make_editor
+from musiclab_desktop.ui.lora_summary import parameter_summary
 from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.widgets import ERROR_COLOUR, error_label
 
 # Below this width the groups stack in one column; above it Training splits in two.
 WIDE_FORM_WIDTH = 820
+TARGETS_FIELD = "lora_target_modules"
 
 
 def _sentence(message: str) -> str:
@@ -130,6 +132,7 @@ class FieldGroup(QGroupBox):
             row.setFont(body_font)
             row.label.setFont(body_font)
         self.rows = rows
+        self.footer: QWidget | None = None
         self._columns = 0
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(14, 12, 14, 12)
@@ -153,10 +156,19 @@ class FieldGroup(QGroupBox):
             self._place(row, line, column * 3, 1)
         for offset, row in enumerate(tall):
             self._place(row, per_column + offset, 0, columns * 3 - 1)
+        if self.footer is not None:
+            self._grid.removeWidget(self.footer)
+            self._grid.addWidget(self.footer, per_column + len(tall), 0, 1, columns * 3 - 1)
         for column in range(columns):
             self._grid.setColumnStretch(column * 3 + 1, 1)
             if column:
                 self._grid.setColumnMinimumWidth(column * 3 - 1, 18)
+
+    def set_footer(self, widget: QWidget) -> None:
+        """A line under the group's fields (the LoRA group's parameter count)."""
+        self.footer = widget
+        columns, self._columns = self._columns, 0
+        self.set_columns(columns)
 
     def _place(self, row: FieldRow, line: int, column: int, span: int) -> None:
         self._grid.addWidget(row.label, line, column,
@@ -196,6 +208,17 @@ class ConfigForm(QWidget):
             by_group[field.spec.group].append(row)
         for group, rows in by_group.items():
             self.groups[group] = FieldGroup(group, rows, self)
+        # How big the adapter these settings train is, and each target layer's share.
+        self.parameter_count = QLabel(self)
+        self.parameter_count.setObjectName("loraParameterCount")
+        self.parameter_count.setWordWrap(True)
+        lora_group = next((g for name, g in self.groups.items() if name == "LoRA"), None)
+        if lora_group is not None:
+            lora_group.set_footer(self.parameter_count)
+            # The group's title font is bold; the count reads as one of its rows.
+            body = QFont(lora_group.font())
+            body.setWeight(QFont.Weight.Normal)
+            self.parameter_count.setFont(body)
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(14)
@@ -322,3 +345,14 @@ class ConfigForm(QWidget):
         if not self._read_only:
             self.validate()
         self._mark_changed()
+        self._show_parameter_count()
+
+    def _show_parameter_count(self) -> None:
+        line, costs = parameter_summary(self.values())
+        self.parameter_count.setText(line)
+        self.parameter_count.setToolTip(costs)
+        row = self.rows.get(TARGETS_FIELD)
+        if row is not None:
+            tip = f"{row.field.spec.tooltip}\n\n{costs}" if costs else row.field.spec.tooltip
+            for widget in (row, row.label, row.editor.widget):
+                widget.setToolTip(tip)

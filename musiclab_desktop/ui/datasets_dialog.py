@@ -178,8 +178,19 @@ class DatasetsDialog(QDialog):
             return
         items = self._library.datasets.items(dataset.id)
         self.clip_model.set_records(items)
+        self._size_metadata_columns()
         self.dataset_title.setText(printable(dataset.name))
         self.dataset_summary.setText(_summary(dataset, sum(1 for i in items if i.problem)))
+
+    def _size_metadata_columns(self) -> None:
+        """The clips' metadata columns (genre, bpm, ...) start as wide as their text; the
+        caption keeps the stretch."""
+        header = self.clip_table.horizontalHeader()
+        first = len(self.clip_model.fixed_columns)
+        for column in range(first, self.clip_model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.clip_table.resizeColumnToContents(column)
+            header.resizeSection(column, min(header.sectionSize(column), 160))
 
     def current_dataset(self) -> DatasetRecord | None:
         return self.dataset_model.record_at(self.dataset_table.currentIndex().row())

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from musiclab_desktop.core.errors import NotFoundError
+from musiclab_desktop.core.errors import MusiclabError, NotFoundError
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import (
     AdapterRecord,
@@ -26,6 +26,8 @@ from musiclab_desktop.core.records import (
 )
 from musiclab_desktop.runner.interpreter import build_tiny_model
 from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.runner.targets.seam import start_on_target
+from musiclab_desktop.runner.targets.store import last_target, load_targets
 from musiclab_desktop.ui import library_work
 from musiclab_desktop.ui.change_notice import Change, notice_for
 from musiclab_desktop.ui.experiment_list.model import ExperimentListModel
@@ -130,15 +132,17 @@ class ExperimentsController(QObject):
         self.notice.notify(Change.of(experiments=[record.id]))
         return record
 
-    def make_demo(self, parent: QObject, python: str,
-                  success: Callable[[Any], None]) -> ChangeOp[Any]:
-        """The offline demo (tiny model, synthesized clips, an experiment), as an op."""
+    def make_demo(self, parent: QObject, python: str, success: Callable[[Any], None],
+                  on_step: Callable[[int], None] | None = None) -> ChangeOp[Any]:
+        """The offline demo (tiny model, synthesized clips, an experiment), as an op;
+        ``on_step`` is called on the pool thread (hand it a ProgressRelay's report)."""
         def make() -> Any:
             # Imported here: the demo synthesizes audio with numpy and soundfile, which
             # the window does not need to paint.
             from musiclab_desktop.core.demo import create_demo
 
-            return create_demo(self.library, lambda folder: build_tiny_model(python, folder))
+            return create_demo(self.library, lambda folder: build_tiny_model(python, folder),
+                               on_step)
 
         return ChangeOp(parent, self.notice, op=make, success=success,
                         change=Change.of(experiment_list=True, datasets=True))
@@ -165,13 +169,22 @@ class ExperimentsController(QObject):
     def next_run_name(self, experiment_id: int) -> str:
         return self.library.runs.next_name(experiment_id)
 
+    def target_choices(self, experiment_id: int) -> tuple[list[str], str | None]:
+        """The stored run targets' names, and the one the experiment used last."""
+        try:
+            return [t.name for t in load_targets()], last_target(experiment_id)
+        except MusiclabError:
+            return [], None  # unreadable stored targets: this machine only
+
     def start_refusal(self, experiment_id: int) -> str | None:
         """Why no run of the experiment can start now, or None when one can."""
         return self.library.experiments.start_refusal(experiment_id)
 
     def start_run(self, experiment_id: int, name: str | None,
-                  override: dict[str, Any] | None) -> RunRecord:
+                  override: dict[str, Any] | None, target: str | None = None) -> RunRecord:
         run = self.library.runs.prepare_start(experiment_id, name=name, override=override)
+        # The run target (None: this machine), also remembered as the experiment's choice.
+        run = start_on_target(self.library, run, target)
         self.manager.start(run)
         self.notice.notify(Change.of(experiments=[experiment_id], runs=[run.id]))
         return self.run(run.id)

@@ -23,6 +23,7 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.runner.interpreter import training_interpreter
 from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui.demo_progress import DemoProgressDialog
 from musiclab_desktop.ui.detail import DetailView
 from musiclab_desktop.ui.detail.view import RUNS
 from musiclab_desktop.ui.empty_state import EmptyState
@@ -30,23 +31,27 @@ from musiclab_desktop.ui.experiment_actions import ExperimentActions
 from musiclab_desktop.ui.experiment_list import ExperimentListPanel
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.formatting import plural
-from musiclab_desktop.ui.ops import describe_error
+from musiclab_desktop.ui.generate.dialog import GenerateActions
+from musiclab_desktop.ui.ops import ProgressRelay, describe_error
 from musiclab_desktop.ui.prompts import Prompts, close_while_training_question
 from musiclab_desktop.ui.resources import app_icon, icon
 from musiclab_desktop.ui.runs.lazy_tab import LazyRunsTab
 from musiclab_desktop.ui.toast import show_toast
 from musiclab_desktop.ui.training_env import TrainingEnvGate
+from musiclab_desktop.ui.welcome_page import WelcomePage
 from musiclab_desktop.ui.widgets import LineSplitter, mute
 from musiclab_desktop.ui.window_state import WindowState, default_settings
 
 if TYPE_CHECKING:
     from musiclab_desktop.core.demo import DemoResult
+    from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
     from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
     from musiclab_desktop.ui.runs.runs_page import RunsPage
 
 NO_EXPERIMENTS, NO_SELECTION, DETAIL = range(3)
 DEFAULT_SIZE = (1280, 800)
 LIST_WIDTH = 340
+RUNS_SPLITTER_KEY = "runsSplitter"
 
 
 class MainWindow(QMainWindow):
@@ -68,7 +73,11 @@ class MainWindow(QMainWindow):
         self.controller = ExperimentsController(library, self.run_manager, self)
         # Not `actions`: that would hide QWidget.actions().
         self.experiment_actions = ExperimentActions(self.controller, self.prompts, self)
+        # The Generate window and the warm generation worker behind it (ui/generate/).
+        self.generate_actions = GenerateActions(self, library, self.prompts,
+                                                self.run_manager.settings)
         self._demo_running = False
+        self.demo_progress: DemoProgressDialog | None = None
         self._build()
         self._build_menus()
         self._connect()
@@ -93,22 +102,16 @@ class MainWindow(QMainWindow):
         self.detail = DetailView(self.controller, self.prompts, self.splitter)
         self.runs_tab = LazyRunsTab(self.controller, self.prompts, self.detail)
         self.detail.set_runs_page(self.runs_tab)
+        self.runs_tab.pageBuilt.connect(self._on_runs_page_built)
         self.right = QStackedWidget(self.splitter)
         self.right.setObjectName("detailStack")
-        self.empty_state = EmptyState(
-            "flask", "No experiments yet",
-            "An experiment holds a dataset of captioned clips, training settings, and the "
-            "runs and adapters that come from them. Create your first one to begin.",
-            "New experiment…", self.right)
-        self.empty_state.setObjectName("noExperimentsState")
-        assert self.empty_state.button is not None
-        self.empty_state.button.setObjectName("emptyNewExperimentButton")
-        self.empty_state.button.setIcon(icon("plus"))
+        # No experiment yet: three ways to begin (demo, import a dataset, create one).
+        self.welcome = WelcomePage(self.right)
         self.no_selection = EmptyState("overview", "No experiment selected",
                                        "Choose an experiment in the list to see its overview, "
                                        "configuration, runs and adapters.", parent=self.right)
         self.no_selection.setObjectName("noSelectionState")
-        self.right.addWidget(self.empty_state)
+        self.right.addWidget(self.welcome)
         self.right.addWidget(self.no_selection)
         self.right.addWidget(self.detail)
         self.splitter.addWidget(self.list_panel)
@@ -162,6 +165,8 @@ class MainWindow(QMainWindow):
         self.training_env_action = self._action("&Training environment…",
                                                 self.open_training_environment,
                                                 icon_name="sliders", name="trainingEnvAction")
+        self.targets_action = self._action("Run &targets…", self.open_run_targets,
+                                           name="runTargetsAction")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.find_action = self._action("&Find Experiment", self.list_panel.focus_search,
                                         QKeySequence.StandardKey.Find, "search", "findAction")
@@ -173,9 +178,13 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.new_action, self.datasets_action])
+        self.generate_action = self._action("&Generate…", lambda: self.generate_actions.open(),
+                                            "Ctrl+G", "waveform", "generateAction")
+        file_menu.addAction(self.generate_action)
         file_menu.addSeparator()
         file_menu.addAction(self.demo_action)
         file_menu.addAction(self.training_env_action)
+        file_menu.addAction(self.targets_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         experiment_menu = menu.addMenu("&Experiment")
@@ -199,10 +208,15 @@ class MainWindow(QMainWindow):
         panel.showArchivedChanged.connect(self._on_show_archived)
         self.detail.unarchiveRequested.connect(self.experiment_actions.unarchive)
         self.detail.datasetsRequested.connect(self.open_datasets)
+        adapters = self.detail.adapters_tab
+        adapters.generateRequested.connect(self.generate_actions.open)
+        adapters.exportRequested.connect(self.generate_actions.export)
+        adapters.mergeRequested.connect(self.generate_actions.merge)
         self.controller.listReloaded.connect(self._sync)
         self.controller.model.rowsRemoved.connect(self._sync)
-        assert self.empty_state.button is not None
-        self.empty_state.button.clicked.connect(self.new_experiment)
+        self.welcome.demoRequested.connect(self.try_demo)
+        self.welcome.importRequested.connect(self.import_dataset)
+        self.welcome.createRequested.connect(self.new_experiment)
         self.datasets_button.clicked.connect(lambda: self.open_datasets())
 
     def _load(self) -> None:
@@ -236,12 +250,23 @@ class MainWindow(QMainWindow):
         return record
 
     def open_datasets(self, dataset_id: int | None = None) -> None:
-        from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
-
-        dialog = DatasetsDialog(self.library, self.prompts, self)
+        dialog = self.make_datasets_dialog()
         if dataset_id is not None:
             dialog.select_dataset(dataset_id)
         dialog.exec()  # an import announces itself: the detail view follows the notice
+
+    def make_datasets_dialog(self) -> DatasetsDialog:
+        from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
+
+        return DatasetsDialog(self.library, self.prompts, self)
+
+    def import_dataset(self) -> DatasetsDialog:
+        """The welcome page's path: the Datasets dialog, asking for a folder at once."""
+        dialog = self.make_datasets_dialog()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal, not blocking: the import's progress shows above it
+        dialog.start_import()
+        return dialog
 
     def try_demo(self) -> bool:
         """Make the offline demo (tiny model, synthesized clips, an experiment), then show it."""
@@ -250,17 +275,33 @@ class MainWindow(QMainWindow):
         if self._demo_running:
             return False
         self._demo_running = True
+        from musiclab_desktop.core.demo import DEMO_STEPS
+
         python = training_interpreter(self.run_manager.settings)
-        self.controller.make_demo(self, python, self._on_demo_ready).failure(
+        self.demo_progress = DemoProgressDialog(DEMO_STEPS, self)
+        relay = ProgressRelay(self.demo_progress)
+        relay.progressed.connect(self.demo_progress.on_step)
+        self.controller.make_demo(self, python, self._on_demo_ready,
+                                  lambda index: relay.report(index, len(DEMO_STEPS))).failure(
             self._on_demo_failed).run_in_background()
         self.demo_action.setEnabled(False)
+        self.welcome.demo_button.setEnabled(False)
         self.statusBar().showMessage("Preparing the demo: building a tiny MusicGen…")
+        self.demo_progress.show()
         return True
 
-    def _on_demo_ready(self, result: DemoResult) -> None:
+    def _demo_done(self) -> None:
         self._demo_running = False
         self.demo_action.setEnabled(True)
+        self.welcome.demo_button.setEnabled(True)
         self.statusBar().clearMessage()
+        if self.demo_progress is not None:
+            self.demo_progress.hide()
+            self.demo_progress.deleteLater()
+            self.demo_progress = None
+
+    def _on_demo_ready(self, result: DemoResult) -> None:
+        self._demo_done()
         self.controller.reload()  # the notice follows; the list must hold it now
         self.select_experiment(result.experiment.id)
         self.detail.tabs.setCurrentIndex(RUNS)
@@ -268,13 +309,16 @@ class MainWindow(QMainWindow):
                    "waveform")
 
     def _on_demo_failed(self, exc: Exception) -> None:
-        self._demo_running = False
-        self.demo_action.setEnabled(True)
-        self.statusBar().clearMessage()
+        self._demo_done()
         self.prompts.error(self, "Cannot prepare the demo", describe_error(exc))
 
     def open_training_environment(self) -> None:
         self.training_env.open_dialog()
+
+    def open_run_targets(self) -> None:
+        from musiclab_desktop.ui.targets_dialog import TargetsDialog
+
+        self.prompts.run_dialog(TargetsDialog(self))
 
     def refresh(self) -> None:
         self.controller.reload()
@@ -356,8 +400,18 @@ class MainWindow(QMainWindow):
                 not self._stop_training_before_close()):
             event.ignore()
             return
+        if self.runs_tab.is_built():
+            self.state.save_splitter(RUNS_SPLITTER_KEY, self.runs_page.splitter)
         self.state.save_window(self, self.splitter)
+        self.generate_actions.shutdown()
         super().closeEvent(event)
+
+    def _on_runs_page_built(self, page: RunsPage) -> None:
+        """The Runs tab's table / terminal / chart sizes, as the person left them."""
+        page.generateRequested.connect(self.generate_actions.open)
+        state = self.state.splitter_state(RUNS_SPLITTER_KEY)
+        if state is not None:
+            page.restore_layout(state)
 
     @property
     def runs_page(self) -> RunsPage:

@@ -70,6 +70,33 @@ def unsaved_config_question(parent: QWidget | None, experiment_name: str) -> QMe
     return box
 
 
+def resume_changed_question(parent: QWidget | None, run_name: str,
+                            changes: list[str]) -> QMessageBox:
+    """Resuming after the dataset or the application changed: say what, ask first."""
+    box = _question_box(
+        parent, "resumeChangedQuestion", QMessageBox.Icon.Warning, "Resume run",
+        f"Since its last checkpoint, {' and '.join(changes)}. Resume “{run_name}” anyway?",
+        "The rest of the run then trains with things as they are now, so it is no longer "
+        "exactly the run it would have been. Starting a new run keeps runs comparable.")
+    resume = box.addButton("Resume Anyway", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(keep)
+    resume.setObjectName("resumeAnywayButton")
+    return box
+
+
+def auto_resume_question(parent: QWidget | None, text: str) -> QMessageBox:
+    """Runs a crash interrupted, asked once when the app opens (the auto-resume setting)."""
+    box = _question_box(
+        parent, "autoResumeQuestion", QMessageBox.Icon.Question, "Resume interrupted runs",
+        text, "Each run trains on from its last checkpoint. You can also resume them later "
+              "from the runs table.")
+    resume = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(resume)
+    return box
+
+
 class Prompts:
     """Modal questions and error messages, shown with standard dialogs."""
 
@@ -106,6 +133,17 @@ class Prompts:
     def choose_folder(self, parent: QWidget | None, title: str) -> str | None:
         folder = QFileDialog.getExistingDirectory(parent, title)
         return folder or None
+
+    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        """A file to read, e.g. filters "Config files (*.toml *.json *.yaml *.yml)"."""
+        path, _chosen = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return path or None
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: str,
+                  filters: str) -> str | None:
+        """Where to write a file, starting from the ``suggested`` name."""
+        path, _chosen = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
 
     def ask_text(self, parent: QWidget | None, title: str, label: str,
                  default: str = "") -> str | None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QColor, QPalette, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStyleFactory, QWidget
 
 from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.records import RunRecord
 from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
 from musiclab_desktop.ui.detail.view import ADAPTERS, CONFIG, RUNS
 from musiclab_desktop.ui.main_window import MainWindow
@@ -186,6 +188,23 @@ def scene_adapters(library: Library, root: Path, size: QSize, out: Path) -> Path
     return _save_and_close(window, out)
 
 
+def scene_generate(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    """The Generate window over an adapter, with an A/B pair of takes per prompt."""
+    from musiclab_desktop.ui.generate.demo_takes import show_demo_takes
+
+    window = _window(library, root, size)
+    adapter = library.adapters.list(_id(library, FEATURED))[0]
+    dialog = window.generate_actions.open(adapter.id)
+    wait_for_ops()
+    _settle()
+    show_demo_takes(dialog.panel, library, adapter)
+    wait_for_ops()
+    _settle(12)
+    _save(dialog, out)
+    dialog.close()
+    return _save_and_close(window, out.with_name(out.stem + "_window.png"))
+
+
 def _runs_tab(library: Library, root: Path, size: QSize) -> MainWindow:
     window = _window(library, root, size)
     window.select_experiment(_id(library, FEATURED))
@@ -226,6 +245,73 @@ def scene_runs_compare(library: Library, root: Path, size: QSize, out: Path) -> 
     return _save_and_close(window, out)
 
 
+SAMPLE_PROMPTS = ["lo-fi piano with rain", "slow jazz piano, tape hiss"]
+
+
+def _with_samples(library: Library) -> list[RunRecord]:
+    """The featured experiment's finished runs, each with samples at five steps."""
+    from musiclab_desktop.ui.samples.demo_samples import record_demo_samples
+
+    runs = [run for run in library.runs.list(_id(library, FEATURED)) if run.is_terminal]
+    for run in runs:
+        if not library.samples.list(run.id):
+            record_demo_samples(library, run, SAMPLE_PROMPTS)
+    return runs
+
+
+def _samples_tab(library: Library, root: Path, size: QSize) -> MainWindow:
+    _with_samples(library)
+    window = _runs_tab(library, root, size)
+    page = window.runs_page
+    page.detail_tabs.setCurrentWidget(page.samples_view)
+    # As a listener would: the splitter dragged to give the samples the chart's room.
+    total = sum(page.splitter.sizes())
+    page.splitter.setSizes([total // 5, total * 2 // 5, total * 2 // 5])
+    return window
+
+
+def scene_samples_run(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _samples_tab(library, root, size)
+    _show_run(window, "run-2")
+    view = window.runs_page.samples_view
+    view.tree.setCurrentIndex(view.model.index_at(150, 0))
+    _settle(12)
+    return _save_and_close(window, out)
+
+
+def _compare_samples(window: MainWindow) -> None:
+    page = window.runs_page
+    finished = sorted((run for run in page.model.runs() if run.is_terminal), key=lambda r: r.id)
+    for run in finished[:3]:
+        page.model.set_checked(run.id, True)
+    page.request_compare()
+    wait_for_ops()
+    page.detail_tabs.setCurrentWidget(page.samples_view)
+    page.detail_scroll.verticalScrollBar().setValue(0)
+    total = sum(page.splitter.sizes())  # the grid gets most of the room
+    page.splitter.setSizes([total // 5, total * 3 // 5, total // 5])
+    _settle(12)
+
+
+def scene_samples_compare(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _samples_tab(library, root, size)
+    _compare_samples(window)
+    return _save_and_close(window, out)
+
+
+def scene_samples_blind(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _samples_tab(library, root, size)
+    _compare_samples(window)
+    view = window.runs_page.samples_view
+    view.set_blind(True, random.Random(7))
+    model = view.compare_panel.model
+    first = model.record_at(model.index(0, 0))
+    if first is not None:  # one cell rated, the rest still to do
+        model.set_rating(first.id, 4)
+    _settle(6)
+    return _save_and_close(window, out)
+
+
 def scene_runs_empty(library: Library, root: Path, size: QSize, out: Path) -> Path:
     window = _window(library, root, size)
     window.select_experiment(_id(library, "Jazz trio baseline"))
@@ -244,8 +330,127 @@ def scene_start_run(library: Library, root: Path, size: QSize, out: Path) -> Pat
     return _shoot_dialog(dialog, window, out)
 
 
+def scene_welcome_demo(_library: Library, root: Path, size: QSize, out: Path) -> Path:
+    """The welcome page with the demo's progress dialog at its second step."""
+    from musiclab_desktop.core.demo import DEMO_STEPS
+    from musiclab_desktop.ui.demo_progress import DemoProgressDialog
+
+    empty = Library.open(root / f"welcome-{size.width()}")
+    try:
+        window = _window(empty, root, size)
+        dialog = DemoProgressDialog(DEMO_STEPS, window)
+        dialog.on_step(1)
+        dialog.show()
+        _settle()
+        path = _save(window, out)
+        # The dialog is a window of its own: put it over the window's picture, centred
+        # as a window manager would.
+        picture = QPixmap(str(path))
+        painter = QPainter(picture)
+        painter.drawPixmap((window.width() - dialog.width()) // 2,
+                           (window.height() - dialog.height()) // 2, dialog.grab())
+        painter.end()
+        picture.save(str(path))
+        dialog.close()
+        window.close()
+        return path
+    finally:
+        empty.close()
+
+
+def _annotate_featured(library: Library) -> None:
+    runs = library.runs.list(_id(library, FEATURED))
+    by_name = {run.name: run.id for run in runs}
+    library.runs.annotate(by_name["run-1"], notes="The published recipe, as a baseline.",
+                          tags=["baseline"])
+    library.runs.annotate(by_name["run-2"], notes="Lower LR: warmer, less hiss.",
+                          tags=["keeper", "low lr"])
+
+
+def scene_runs_filter(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    """The filter box with an expression, a setting column, tags and notes."""
+    _annotate_featured(library)
+    window = _runs_tab(library, root, size)
+    page = window.runs_page
+    page.finder.set_setting_columns(["learning_rate", "lora_r"])
+    page.finder.box.setText("final_loss<2.4 or tag=baseline")
+    _show_run(window, "run-2")
+    return _save_and_close(window, out)
+
+
+def scene_runs_chart_maximized(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _runs_tab(library, root, size)
+    _show_run(window, "run-2")
+    window.runs_page.maximize("chart")
+    _settle(6)
+    return _save_and_close(window, out)
+
+
+def _sample_targets(root: Path) -> QSettings:
+    """Settings holding an SSH host and a SLURM cluster (nothing is contacted)."""
+    from musiclab_desktop.runner.targets.model import Target, TargetKind
+    from musiclab_desktop.runner.targets.store import save_targets
+
+    store = QSettings(str(root / "targets.ini"), QSettings.Format.IniFormat)
+    save_targets([
+        Target("gpu-box", TargetKind.SSH, "ana@gpu-box.lan", python="~/venvs/ml/bin/python",
+               work_dir="~/musiclab-runs"),
+        Target("cluster", TargetKind.SLURM, "login.hpc.example.edu", python="python3",
+               work_dir="/scratch/ana/musiclab", gpus=2, partition="gpu", time_limit="4:00:00",
+               sbatch_lines=["--account=audio-lab"], modules=["cuda/12.1", "python/3.11"]),
+    ], store)
+    return store
+
+
+def scene_run_targets(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    """File > Run targets..., with a check's report on the SSH host."""
+    from musiclab_desktop.runner.targets.check import CheckReport
+    from musiclab_desktop.ui.targets_dialog import TargetsDialog, report_text
+
+    window = _window(library, root, size)
+    dialog = TargetsDialog(window, store=_sample_targets(root))
+    dialog.check_result.setText(report_text(CheckReport(
+        target="gpu-box", python="3.11.9", executable="/home/ana/venvs/ml/bin/python",
+        host="gpu-box", torch="2.4.1+cu121", cuda="12.1",
+        gpus=["NVIDIA GeForce RTX 4090"])))
+    dialog.resize(_dialog_size(size, QSize(860, 560)))
+    return _shoot_dialog(dialog, window, out)
+
+
+def scene_remote_run(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    """A run training on an SSH host: same live terminal and chart, its target shown."""
+    from musiclab_desktop.runner.targets.run_state import set_run_target
+
+    live = next(r for r in library.runs.list(_id(library, FEATURED))
+                if r.name == "run-4 (rank 8)")
+    set_run_target(library, live.id, "gpu-box")
+    window = _runs_tab(library, root, size)
+    _show_run(window, "run-4 (rank 8)")
+    return _save_and_close(window, out)
+
+
+def scene_slurm_queued(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    """A run waiting in a SLURM queue: queued, with the scheduler's reason."""
+    from musiclab_desktop.runner.targets.run_state import set_run_target
+
+    experiment_id = _id(library, FEATURED)
+    run = next((r for r in library.runs.list(experiment_id) if r.name == "run-5 (cluster)"),
+               None)
+    if run is None:  # the first size shot makes it
+        run = library.runs.prepare_start(experiment_id, name="run-5 (cluster)")
+        set_run_target(library, run.id, "cluster")  # PENDING: queued
+    window = _runs_tab(library, root, size)
+    window.runs_page.model.set_target_phase(
+        run.id, "preparing_data", "Queued on cluster (SLURM job 41822, PENDING: Resources)")
+    _show_run(window, "run-5 (cluster)")
+    return _save_and_close(window, out)
+
+
 SCENES: dict[str, Scene] = {
     "main_empty": scene_empty,
+    "welcome_demo_progress": scene_welcome_demo,
+    "runs_filter": scene_runs_filter,
+    "runs_chart_maximized": scene_runs_chart_maximized,
     "main_experiments": scene_experiments,
     "main_archived_shown": scene_archived,
     "new_experiment_config": scene_new_experiment,
@@ -261,6 +466,14 @@ SCENES: dict[str, Scene] = {
     "runs_compare": scene_runs_compare,
     "runs_empty": scene_runs_empty,
     "start_run_dialog": scene_start_run,
+    "samples_run": scene_samples_run,
+    "samples_compare": scene_samples_compare,
+    "samples_blind": scene_samples_blind,
+    "generate_ab": scene_generate,
+    # Run targets (these change the sample library: keep them last).
+    "run_targets_dialog": scene_run_targets,
+    "remote_run_training": scene_remote_run,
+    "slurm_run_queued": scene_slurm_queued,
 }
 
 

@@ -104,9 +104,10 @@ class DatasetTableModel(RecordTableModel[DatasetRecord]):
 
 
 class ClipTableModel(RecordTableModel[DatasetItemRecord]):
-    """A dataset's clips; a clip with a problem is tinted and carries a warning sign."""
+    """A dataset's clips; a clip with a problem is tinted and carries a warning sign.
+    Metadata columns the import kept (genre, bpm, ...) follow the fixed ones."""
 
-    columns = (
+    fixed_columns: tuple[Column[DatasetItemRecord], ...] = (
         Column("File", lambda c: printable(c.file_name), tooltip=lambda c: c.path),
         Column("Duration", lambda c: clip_length_text(c.duration), numeric=True),
         Column("Caption", lambda c: printable(c.caption or "")),
@@ -114,6 +115,15 @@ class ClipTableModel(RecordTableModel[DatasetItemRecord]):
         Column("Problem", lambda c: (c.problem or "").split(":")[0],
                tooltip=lambda c: f"Not used for training: {c.problem}" if c.problem else ""),
     )
+    columns: Sequence[Column[DatasetItemRecord]] = fixed_columns
+
+    def set_records(self, records: Sequence[DatasetItemRecord]) -> None:
+        self.columns = self.fixed_columns + tuple(
+            _extra_column(key) for key in extra_keys(records))
+        super().set_records(records)
+
+    def extra_names(self) -> list[str]:
+        return [column.header for column in self.columns[len(self.fixed_columns):]]
 
     def extra_data(self, record: DatasetItemRecord, column: int, role: int) -> Any:
         if not record.problem:
@@ -123,6 +133,28 @@ class ClipTableModel(RecordTableModel[DatasetItemRecord]):
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return coloured_pixmap("warning", PROBLEM_ICON_COLOUR, 16)
         return None
+
+
+def extra_keys(records: Sequence[DatasetItemRecord]) -> list[str]:
+    """Every metadata name the clips carry, in the order first seen."""
+    keys: dict[str, None] = {}
+    for record in records:
+        keys.update(dict.fromkeys(record.extra or {}))
+    return list(keys)
+
+
+def _metadata_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return printable(str(value))
+
+
+def _extra_column(key: str) -> Column[DatasetItemRecord]:
+    numeric = key.lower() in {"bpm", "tempo", "year", "duration", "sample_rate"}
+    return Column(printable(key), lambda c: _metadata_text((c.extra or {}).get(key)),
+                  numeric=numeric)
 
 
 class AdapterTableModel(RecordTableModel[AdapterRecord]):

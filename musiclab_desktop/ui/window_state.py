@@ -37,6 +37,14 @@ class WindowState:
         self._settings.setValue("window/splitter", splitter.saveState())
         self._settings.sync()
 
+    def splitter_state(self, name: str) -> QByteArray | None:
+        """Sizes of a splitter inside the window (e.g. the Runs tab's), saved by name."""
+        state = self._settings.value(f"window/{name}")
+        return state if isinstance(state, QByteArray) else None
+
+    def save_splitter(self, name: str, splitter: QSplitter) -> None:
+        self._settings.setValue(f"window/{name}", splitter.saveState())
+
     def last_experiment(self) -> int | None:
         value = self._settings.value(self._experiment_key)
         try:

@@ -49,7 +49,7 @@ Installed-Size: $INSTALLED_KB
 Section: sound
 Priority: optional
 Depends: libc6 (>= 2.28)
-Recommends: python3 (>= 3.11), libgl1, libegl1, libxkbcommon-x11-0, libxcb-icccm4, libxcb-keysyms1, libwayland-cursor0, libwayland-egl1
+Recommends: python3 (>= 3.11), libpulse0, libgl1, libegl1, libxkbcommon-x11-0, libxcb-icccm4, libxcb-keysyms1, libwayland-cursor0, libwayland-egl1
 Homepage: https://example.org/musiclab
 Description: fine-tune MusicGen with LoRA on your own machine
  MusicLab keeps experiments, datasets of captioned clips, training runs with their

@@ -29,7 +29,8 @@ ONE_OF_EACH: list[Event] = [
                 total_steps=10, epoch=0.3, time=1700000000.5),
     EvalEvent(step=5, values={"eval_loss": 4.2}, epoch=0.5, time=1.0),
     PhaseEvent(Phase.TRAINING, "Training for 10 steps", time=2.0),
-    SampleEvent(0, "calm tone", "/runs/1/samples/0.wav", 2.5, time=3.0),
+    SampleEvent("calm tone", "samples/step-000010/sample-01-calm-tone.wav", 2.5, step=10,
+                prompt_index=1, seed=1234, sample_rate=32_000, reference=False, time=3.0),
     CheckpointEvent(5, "/runs/1/checkpoints/step-000005", time=4.0),
     CompletedEvent("/runs/1/adapter", 0.25, 10, time=5.0),
     ErrorEvent("No clips.", ErrorKind.DATA, time=6.0),
@@ -65,6 +66,20 @@ def test_missing_fields_that_have_defaults_read_as_defaults() -> None:
     assert event == CompletedEvent("/a", 0.5, None)
     error = Event.from_json('{"type": "error", "message": "x"}')
     assert error == ErrorEvent("x", ErrorKind.INTERNAL)
+
+
+def test_a_sample_line_of_an_older_worker_still_reads() -> None:
+    # Earlier workers wrote index/prompt/path/seconds only: read with the new defaults.
+    event = SampleEvent.from_json('{"type": "sample", "index": 0, "prompt": "calm", '
+                                  '"path": "/r/samples/a.wav", "seconds": 1.0}')
+    assert event == SampleEvent("calm", "/r/samples/a.wav", 1.0)
+    assert (event.step, event.seed, event.reference) == (0, 0, False)
+
+
+def test_the_reference_flag_must_be_a_bool() -> None:
+    reference = SampleEvent("calm", "a.wav", 1.0, reference=True).to_json()
+    assert SampleEvent.from_json(reference) == SampleEvent("calm", "a.wav", 1.0, reference=True)
+    assert SampleEvent.from_json(reference.replace("true", '"yes"')) is None
 
 
 def test_non_numbers_are_nan_or_left_out_of_values() -> None:

@@ -255,11 +255,43 @@ def watched_saving(spec: dict) -> int:
     return 0
 
 
+def samples(spec: dict) -> int:
+    """Samples as the real worker makes them: the base reference, one during training and
+    the end round, each a WAV in the run folder; the end round also in the adapter."""
+    import numpy as np
+    import soundfile
+
+    folder = Path(spec["output_dir"])
+
+    def sample(step: int, index: int, prompt: str, reference: bool = False) -> str:
+        path = f"samples/step-{step:06d}/sample-{index + 1:02d}.wav"
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        tone = 0.3 * np.sin(2 * np.pi * 220 * (index + 1) * np.arange(8000) / 32000)
+        soundfile.write(str(folder / path), tone, 32000, subtype="PCM_16")
+        event("sample", step=step, prompt_index=index, prompt=prompt, seed=100 + index,
+              seconds=0.25, sample_rate=32000, path=path, reference=reference)
+        return path
+
+    prompts = ("calm piano", "loud \x1b[31mdrums")
+    for index, prompt in enumerate(prompts):
+        sample(0, index, prompt, reference=True)
+    train(2)
+    sample(2, 0, prompts[0])
+    train(3)
+    adapter = write_finished_adapter(spec, final_loss=0.5, steps=3)
+    for index, prompt in enumerate(prompts):
+        path = sample(3, index, prompt)
+        (adapter / "samples").mkdir(exist_ok=True)
+        (adapter / "samples" / Path(path).name).write_bytes((folder / path).read_bytes())
+    event("completed", adapter_dir=str(adapter), final_loss=0.5, steps=3)
+    return 0
+
+
 MODES = {name: globals()[name] for name in (
     "complete", "polite", "stubborn", "no_result", "traceback_crash", "out_of_memory",
     "host_oom_crash", "missing_torch", "flood", "metric_flood", "stray_stdout",
     "wait_forever", "saved_then_wait", "disk_full_wait", "disk_full_cancelled", "watched",
-    "watched_saving",
+    "watched_saving", "samples",
 )}
 
 

@@ -42,8 +42,9 @@ def test_every_field_and_its_label_carry_the_tooltip(form: ConfigForm) -> None:
     for field in FIELDS:
         editor = form.findChild(type(form.editor(field.name)), f"config_{field.name}")
         assert editor is form.editor(field.name)
-        assert editor.toolTip() == field.spec.tooltip and field.spec.tooltip
-        assert form.label(field.name).toolTip() == field.spec.tooltip
+        # The target layers' tooltip adds each layer's cost for the current settings.
+        assert editor.toolTip().startswith(field.spec.tooltip) and field.spec.tooltip
+        assert form.label(field.name).toolTip() == editor.toolTip()
         assert form.label(field.name).text() == field.spec.label
 
 

@@ -21,10 +21,10 @@ from ui_kit import FakePrompts, list_names, toast_texts
 
 def test_empty_library_teaches_how_to_start(window: MainWindow) -> None:
     assert window.right.currentIndex() == NO_EXPERIMENTS
-    assert window.empty_state.isVisible()
-    assert window.empty_state.button is not None
-    assert window.empty_state.button.objectName() == "emptyNewExperimentButton"
-    assert "No experiments yet" in window.empty_state.title.text()
+    assert window.welcome.isVisible()
+    assert [button.text() for button in window.welcome.paths()] == [
+        "Try the demo (no download, trains in about a minute)", "Import a dataset",
+        "Create an experiment"]
 
 
 def test_list_is_a_model_view_with_a_painting_delegate(

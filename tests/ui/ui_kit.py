@@ -22,6 +22,8 @@ class FakePrompts(Prompts):
         self.unsaved_answer = DISCARD  # SAVE, DISCARD or STAY
         self.folder: str | None = None
         self.text_answer: str | None = None
+        self.open_path: str | None = None  # open_file's answer
+        self.save_path: str | None = None  # save_file's answer
         self.questions: list[str] = []
         self.errors: list[tuple[str, str]] = []
 
@@ -40,6 +42,13 @@ class FakePrompts(Prompts):
 
     def choose_folder(self, parent: QWidget | None, title: str) -> str | None:
         return self.folder
+
+    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        return self.open_path
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: str,
+                  filters: str) -> str | None:
+        return self.save_path
 
     def ask_text(self, parent: QWidget | None, title: str, label: str,
                  default: str = "") -> str | None:

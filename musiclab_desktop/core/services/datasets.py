@@ -17,6 +17,13 @@ from musiclab_desktop.core.audio_scan import (
     scan_folder,
     too_short_problem,
 )
+from musiclab_desktop.core.caption_template import render_caption
+from musiclab_desktop.core.dataset_formats import (
+    DatasetExport,
+    export_items,
+    is_manifest,
+    scan_manifest,
+)
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import InvalidStateError, ValidationError
 from musiclab_desktop.core.models import Dataset, DatasetItem, RunLogChunk
@@ -78,9 +85,10 @@ def _left_out_reason(item: DatasetItem, min_seconds: float) -> str | None:
 
 
 def export_dataset_jsonl(session: Session, dataset_id: int, destination: Path,
-                         min_seconds: float = 0.0) -> ExportReport:
+                         min_seconds: float = 0.0, caption_template: str = "") -> ExportReport:
     """Write the usable clips whose files still exist and that are at least
-    ``min_seconds`` long, one JSON object per line; report the ones left out."""
+    ``min_seconds`` long, one JSON object per line, each caption written through
+    ``caption_template`` (core/caption_template.py); report the ones left out."""
     dataset = get_dataset_row(session, dataset_id)
     if not Path(dataset.folder).is_dir():
         raise InvalidStateError(
@@ -104,7 +112,7 @@ def export_dataset_jsonl(session: Session, dataset_id: int, destination: Path,
             "duration": item.duration,
             "sample_rate": item.sample_rate,
             "channels": item.channels,
-            "description": item.caption,
+            "description": render_caption(caption_template, item.caption, item.extra),
         }))
     if not lines:
         raise InvalidStateError(_nothing_left_message(dataset, left_out))
@@ -124,10 +132,11 @@ def _nothing_left_message(dataset: Dataset, left_out: list[tuple[str, str]]) -> 
 
 
 def export_for_run(session: Session, run_id: int, dataset_id: int, destination: Path,
-                   min_seconds: float) -> ExportReport:
+                   min_seconds: float, caption_template: str = "") -> ExportReport:
     """Export the run's dataset and put what was left out, and why, in the run's log,
     so its terminal (window, ``runs logs``, ``runs start``) says so before training."""
-    report = export_dataset_jsonl(session, dataset_id, destination, min_seconds)
+    report = export_dataset_jsonl(session, dataset_id, destination, min_seconds,
+                                  caption_template)
     notice = report.notice()
     if notice:  # the run is new: its log is empty, so this is chunk 0
         session.add(RunLogChunk(run_id=run_id, seq=0, data=notice.encode("utf-8")))
@@ -145,7 +154,13 @@ def _item_of(dataset_id: int, clip: ScannedClip) -> DatasetItem:
         caption=clip.caption,
         problem=clip.problem,
         usable=clip.usable,
+        extra=clip.extra,
     )
+
+
+def _manifest_dataset_name(manifest: Path) -> str:
+    """egs/train/data.jsonl -> "train"; songs.jsonl -> "songs"."""
+    return manifest.parent.name if manifest.stem == "data" else manifest.stem
 
 
 DATASET_NAME_MAX_LENGTH = 200  # the column's size, as for experiment names
@@ -159,13 +174,18 @@ class DatasetService:
         self, folder: str | Path, *, name: str | None = None,
         progress: ProgressCallback | None = None,
     ) -> ImportReport:
-        """Scan ``folder`` and store its clips; clips with problems are kept but flagged."""
+        """Scan ``folder`` and store its clips; clips with problems are kept but flagged.
+
+        ``folder`` may also be an audiocraft JSONL manifest (core/dataset_formats.py).
+        """
         root = Path(folder).expanduser().resolve()
-        if not root.is_dir():
+        manifest = root if is_manifest(root) else None
+        if manifest is None and not root.is_dir():
             raise ValidationError(
                 f"The dataset folder {root} does not exist.", {"folder": "missing"}
             )
-        name = (name or root.name).strip()
+        default_name = root.name if manifest is None else _manifest_dataset_name(manifest)
+        name = (name or default_name).strip()
         if len(name) > DATASET_NAME_MAX_LENGTH:
             raise ValidationError(
                 f"Dataset names are at most {DATASET_NAME_MAX_LENGTH} characters; this one "
@@ -176,7 +196,10 @@ class DatasetService:
                     f"A dataset named '{name}' already exists; choose another name.",
                     {"name": "already used"},
                 )
-        clips = scan_folder(root, progress)
+        if manifest is not None:
+            root, clips = scan_manifest(manifest, progress)
+        else:
+            clips = scan_folder(root, progress)
         if not any(clip.usable for clip in clips):
             raise ValidationError(self._nothing_usable_message(root, clips))
         with self._library.transaction() as session:
@@ -198,6 +221,11 @@ class DatasetService:
             f"None of the {len(clips)} clips in {root} can be used "
             f"(e.g. {first.file_name}: {first.problem})."
         )
+
+    def export(self, dataset_id: int, destination: str | Path, fmt: str,
+               valid_split: float = 0.0) -> DatasetExport:
+        """Write the dataset's usable clips in another tool's layout (dataset_formats)."""
+        return export_items(self.items(dataset_id), Path(destination), fmt, valid_split)
 
     def list(self) -> list[DatasetRecord]:
         with self._library.transaction() as session:

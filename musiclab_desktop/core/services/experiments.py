@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from musiclab_desktop.core.models import Dataset, Experiment, Run
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.core.services.rows import get_experiment_row
 from musiclab_desktop.core.status import ExperimentStatus, RunStatus
+from musiclab_desktop.core.tags import normalize_tags
 
 if TYPE_CHECKING:
     from musiclab_desktop.core.library import Library
@@ -150,6 +152,19 @@ class ExperimentService:
                 experiment.dataset_id = dataset_id
             if config is not None:
                 experiment.config = TrainingConfig.from_dict(config).to_dict()
+            session.flush()
+            return experiment_record(session, experiment)
+
+    def annotate(self, experiment_id: int, *, description: str | None = None,
+                 tags: Iterable[str] | str | None = None) -> ExperimentRecord:
+        """Set what was given of the experiment's notes (its description) and tags."""
+        with self._library.transaction() as session:
+            experiment = get_experiment_row(session, experiment_id)
+            refuse_if_archived(experiment, "change its notes or tags")
+            if description is not None:
+                experiment.description = description.strip()
+            if tags is not None:
+                experiment.tags = normalize_tags(tags)
             session.flush()
             return experiment_record(session, experiment)
 

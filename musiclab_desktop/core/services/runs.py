@@ -34,14 +34,18 @@ from musiclab_desktop.core.models import (
 )
 from musiclab_desktop.core.protocol import DATASET_FILE, RUN_SPEC_FILE, RunSpec
 from musiclab_desktop.core.records import RunDetail, RunRecord
+from musiclab_desktop.core.run_folder import failure_kind, write_failure_kind
+from musiclab_desktop.core.services import resume
 from musiclab_desktop.core.services.datasets import export_for_run
-from musiclab_desktop.core.services.experiments import start_refusal
+from musiclab_desktop.core.services.experiments import refuse_if_archived, start_refusal
 from musiclab_desktop.core.services.rows import get_experiment_row, get_run_row
+from musiclab_desktop.core.services.run_search import search_runs
 from musiclab_desktop.core.services.status_rules import (
     refresh_best_run,
     refresh_experiment_status,
 )
 from musiclab_desktop.core.status import RunStatus
+from musiclab_desktop.core.tags import normalize_tags
 
 if TYPE_CHECKING:
     from musiclab_desktop.core.library import Library
@@ -107,13 +111,49 @@ class RunService:
     def detail(self, run_id: int) -> RunDetail:
         with self._library.transaction() as session:
             run = get_run_row(session, run_id)
-            return RunDetail(RunRecord.of(run), _run_config(session, run).to_dict())
+            record = RunRecord.of(run)
+            kind = None
+            if record.status == RunStatus.FAILED and record.output_dir:
+                kind = failure_kind(Path(record.output_dir))
+            return RunDetail(record, _run_config(session, run).to_dict(), error_kind=kind)
 
     def effective_configs(self, run_ids: Iterable[int]) -> dict[int, TrainingConfig]:
         """The configs of the runs that exist among ``run_ids``, by id (for comparing)."""
         with self._library.transaction() as session:
             runs = session.scalars(select(Run).where(Run.id.in_(set(run_ids)))).all()
             return {run.id: _run_config(session, run) for run in runs}
+
+    def search(
+        self,
+        *,
+        experiment_id: int | None = None,
+        status: str | None = None,
+        tag: str | None = None,
+        filter_text: str = "",
+        sort: str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[tuple[RunRecord, dict[str, Any]]]:
+        """Runs across experiments (or of one) with their effective settings, filtered
+        and sorted (core/services/run_search.py); ``sort`` "-name" sorts descending."""
+        with self._library.transaction() as session:
+            if experiment_id is not None:
+                get_experiment_row(session, experiment_id)
+            return search_runs(session, experiment_id=experiment_id, status=status, tag=tag,
+                               filter_text=filter_text, sort=sort, limit=limit)
+
+    def annotate(self, run_id: int, *, notes: str | None = None,
+                 tags: Iterable[str] | str | None = None) -> RunRecord:
+        """Set what was given of the run's notes (free text) and tags; any run status."""
+        with self._library.transaction() as session:
+            run = get_run_row(session, run_id)
+            refuse_if_archived(get_experiment_row(session, run.experiment_id),
+                               "change its runs' notes or tags")
+            if notes is not None:
+                run.notes = notes.strip()
+            if tags is not None:
+                run.tags = normalize_tags(tags)
+            session.flush()
+            return RunRecord.of(run)
 
     def spec_path(self, run: RunRecord) -> Path:
         if not run.output_dir:
@@ -211,7 +251,7 @@ class RunService:
         dataset_path = folder / DATASET_FILE
         # Leaves out clips shorter than this run's minimum, and says so in its log.
         export_for_run(session, run.id, experiment.dataset_id, dataset_path,
-                       effective.min_segment_seconds)
+                       effective.min_segment_seconds, effective.caption_template)
         spec = RunSpec(
             run_id=run.id,
             run_name=run.name,
@@ -226,6 +266,25 @@ class RunService:
         except OSError as exc:
             message = f"Cannot write the run spec in {folder}: {exc.strerror}."
             raise InvalidStateError(message) from exc
+
+    # --- resume and continue (core/services/resume.py) -----------------------
+
+    def resume_refusal(self, run_id: int) -> str | None:
+        """Why the run cannot be resumed now (a sentence), or None."""
+        return resume.resume_refusal(self.get(run_id))
+
+    def prepare_resume(self, run_id: int, *, force: bool = False) -> RunRecord:
+        """Back to PENDING to continue from its latest checkpoint (then start it)."""
+        return resume.prepare_resume(self._library, run_id, force=force)
+
+    def prepare_continue(self, run_id: int, override: dict[str, Any] | None = None,
+                         *, name: str | None = None) -> RunRecord:
+        """A new PENDING run starting from the completed run's adapter (then start it)."""
+        return resume.prepare_continue(self._library, run_id, override, name=name)
+
+    def lineage(self, run_id: int) -> builtins.list[RunRecord]:
+        """The runs this one was continued from, nearest first."""
+        return resume.lineage(self._library, run_id)
 
     # --- lifecycle -----------------------------------------------------------
 
@@ -319,11 +378,15 @@ class RunService:
             raise
         return record
 
-    def fail(self, run_id: int, error: str) -> RunRecord:
+    def fail(self, run_id: int, error: str, kind: str | None = None) -> RunRecord:
+        """FAILED with ``error``; ``kind`` (the worker's error kind) is kept beside the run."""
         with self._library.transaction() as session:
             run = self._active_run(session, run_id)
             self._finish(session, run, RunStatus.FAILED, error=error)
-            return RunRecord.of(run)
+            record = RunRecord.of(run)
+        if kind is not None:
+            write_failure_kind(Path(record.output_dir) if record.output_dir else None, kind)
+        return record
 
     def cancel(self, run_id: int, reason: str = STOPPED_BY_USER) -> RunRecord:
         with self._library.transaction() as session:

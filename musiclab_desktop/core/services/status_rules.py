@@ -49,7 +49,8 @@ def refresh_experiment_status(session: Session, experiment: Experiment) -> None:
     status = status_from_runs(experiment.status, (run.status for run in runs))
     if status == ExperimentStatus.FAILED:
         failed = [run for run in runs if run.status == RunStatus.FAILED]
-        experiment.last_error = max(failed, key=_finish_order).error
+        if failed:  # else a failed run was resumed and waits (PENDING) to start again
+            experiment.last_error = max(failed, key=_finish_order).error
     elif status == ExperimentStatus.COMPLETED:
         experiment.last_error = None
     experiment.status = status

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +36,13 @@ def open_in_file_manager(folder: Path) -> bool:
 
 
 class AdaptersTab(QWidget):
+    """Lists the adapters; Generate, Export and Merge are asked of whoever holds the
+    generation worker and the training interpreter (the main window's GenerateActions)."""
+
+    generateRequested = Signal(int)  # adapter id
+    exportRequested = Signal(object)  # AdapterRecord
+    mergeRequested = Signal(object)  # AdapterRecord
+
     def __init__(self, prompts: Prompts, parent: QWidget | None = None,
                  open_folder: FolderOpener = open_in_file_manager) -> None:
         super().__init__(parent)
@@ -42,6 +51,7 @@ class AdaptersTab(QWidget):
         self.open_folder = open_folder
         self.model = AdapterTableModel(self)
         self._build()
+        self._sync()  # no adapters yet: no buttons
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -59,6 +69,32 @@ class AdaptersTab(QWidget):
         self.open_button.setToolTip("Show the selected adapter's files in your file manager")
         self.open_button.clicked.connect(self.open_selected)
         row.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.generate_button = QPushButton(icon("waveform"), "Generate…", self)
+        self.generate_button.setObjectName("generateWithAdapterButton")
+        self.generate_button.setToolTip("Generate audio with the selected adapter, and compare "
+                                        "it with its base model")
+        self.generate_button.clicked.connect(
+            lambda: self._with_selected(lambda adapter: self.generateRequested.emit(adapter.id)))
+        # Export and Merge share one menu button: the tab stays narrow beside the others.
+        self.share_button = QToolButton(self)
+        self.share_button.setObjectName("shareAdapterButton")
+        self.share_button.setText("Share")
+        self.share_button.setToolTip("Export the selected adapter, or merge it into its base")
+        self.share_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.share_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(self.share_button)
+        self.export_action = menu.addAction(
+            "Export…", lambda: self._with_selected(self.exportRequested.emit))
+        self.export_action.setObjectName("exportAdapterAction")
+        self.export_action.setToolTip("Copy the adapter, ready to share: weights, processor "
+                                      "and model card")
+        self.merge_action = menu.addAction(
+            "Merge into a full model…", lambda: self._with_selected(self.mergeRequested.emit))
+        self.merge_action.setObjectName("mergeAdapterAction")
+        self.share_button.setMenu(menu)
+        self.share_button.setMinimumHeight(self.open_button.sizeHint().height())
+        for button in (self.generate_button, self.share_button):
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
         self._stack = QStackedWidget(self)
         self.table = self._build_table()
@@ -69,6 +105,11 @@ class AdaptersTab(QWidget):
         empty.setObjectName("adaptersEmptyState")
         self._stack.addWidget(empty)
         layout.addWidget(self._stack, 1)
+
+    def _with_selected(self, act: Callable[[AdapterRecord], object]) -> None:
+        adapter = self.selected()
+        if adapter is not None:
+            act(adapter)
 
     def _build_table(self) -> QTableView:
         table = read_only_table("adapterTable", self)
@@ -111,5 +152,6 @@ class AdaptersTab(QWidget):
                                 f"No file manager could open {folder}.")
 
     def _sync(self, *_args: QModelIndex) -> None:
-        self.open_button.setVisible(self.model.rowCount() > 0)
-        self.open_button.setEnabled(self.selected() is not None)
+        for button in (self.open_button, self.generate_button, self.share_button):
+            button.setVisible(self.model.rowCount() > 0)
+            button.setEnabled(self.selected() is not None)

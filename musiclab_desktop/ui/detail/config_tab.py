@@ -7,14 +7,19 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from musiclab_desktop.core.config_files import read_config_file, write_config_file
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError, ValidationError
+from musiclab_desktop.core.folder_names import slug
+from musiclab_desktop.core.model_check import base_model_warning
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.ui.config_form import ConfigForm
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
@@ -27,6 +32,7 @@ FORM_MAX_WIDTH = 1240
 VIEW_HINT = "Runs use these settings unless you override them when starting a run."
 EDIT_HINT = "Editing. Saved changes apply to runs started afterwards; finished runs keep theirs."
 ARCHIVED_HINT = "This experiment is archived. Unarchive it to edit its settings."
+CONFIG_FILE_FILTERS = "Config files (*.toml *.json *.yaml *.yml);;All files (*)"
 
 
 class ConfigTab(QWidget):
@@ -91,6 +97,14 @@ class ConfigTab(QWidget):
         text.addWidget(self.hint)
         self.error_label = error_label(self, "configSaveError")
         text.addWidget(self.error_label)
+        # The base model is not at hand (yet): a warning naming the fix, never a refusal.
+        # Muted, not red: nothing is wrong with the settings, a download is still to do.
+        self.model_warning = muted_label("", self)
+        self.model_warning.setObjectName("baseModelWarning")
+        self.model_warning.setWordWrap(True)
+        self.model_warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model_warning.hide()
+        text.addWidget(self.model_warning)
         row.addLayout(text, 1)
         self.edit_button = QPushButton(icon("edit"), "Edit", self)
         self.edit_button.setObjectName("editConfigButton")
@@ -102,6 +116,27 @@ class ConfigTab(QWidget):
         self.save_button.setObjectName("saveConfigButton")
         self.save_button.setToolTip("Check and store these settings")
         self.save_button.setDefault(True)
+        # One button with a menu: the toolbar must still fit a narrow window.
+        self.file_button = QToolButton(self)
+        self.file_button.setObjectName("configFileButton")
+        self.file_button.setText("Config file")
+        self.file_button.setToolTip("Import or export these settings as a TOML, JSON or "
+                                    "YAML file")
+        self.file_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.file_button)
+        self.import_action = menu.addAction("Import…", self.import_config)
+        self.import_action.setObjectName("importConfigAction")
+        self.import_action.setToolTip(
+            "Read settings from a TOML, JSON or YAML file (Hugging Face and peft names such "
+            "as num_train_epochs or r work too); review them, then Save")
+        self.export_action = menu.addAction("Export…", self.export_config)
+        self.export_action.setObjectName("exportConfigAction")
+        self.export_action.setToolTip(
+            "Write these settings to a TOML, JSON or YAML file (the file name's ending "
+            "picks the format), for musiclab --config or another experiment")
+        menu.setToolTipsVisible(True)
+        self.file_button.setMenu(menu)
+        row.addWidget(self.file_button, 0, Qt.AlignmentFlag.AlignTop)
         for button in (self.edit_button, self.cancel_button, self.save_button):
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         self.edit_button.clicked.connect(self.start_edit)
@@ -121,6 +156,14 @@ class ConfigTab(QWidget):
         self._show_mode(editing=False)
         if record is not None and self._form is not None:
             self._form.set_values(record.config)
+        self._show_model_warning()
+
+    def _show_model_warning(self) -> str | None:
+        model = self._record.config.get("base_model") if self._record is not None else None
+        warning = base_model_warning(str(model)) if model else None
+        self.model_warning.setText(f"⚠ {warning}" if warning else "")
+        self.model_warning.setVisible(bool(warning))
+        return warning
 
     def is_editing(self) -> bool:
         return self._editing
@@ -180,8 +223,44 @@ class ConfigTab(QWidget):
         self._record = record
         self._show_mode(editing=False)
         self.form.set_values(record.config)
+        self._show_model_warning()  # beneath the heading, where it stays
         show_toast(self, "Configuration saved")
         return True
+
+    # --- config files --------------------------------------------------------------
+
+    def import_config(self) -> bool:
+        """Read a config file into the form, in edit mode: nothing is stored until Save."""
+        if self._read_only():
+            return False
+        path = self._prompts.open_file(self, "Import settings", CONFIG_FILE_FILTERS)
+        if not path:
+            return False
+        values = self._prompts.attempt(self, "Cannot import the settings",
+                                       lambda: read_config_file(path))
+        if values is None:
+            return False
+        if not self._editing:
+            self.start_edit()
+        self.form.set_values({**self.form.values(), **values})
+        self._sync_save()
+        show_toast(self, f"Imported {len(values)} setting(s): review them, then Save")
+        return True
+
+    def export_config(self) -> str | None:
+        """Write the settings shown (edits included) to a file; its path, or None."""
+        if self._record is None:
+            return None
+        suggested = f"{slug(self._record.name, 'settings')}.toml"
+        path = self._prompts.save_file(self, "Export settings", suggested, CONFIG_FILE_FILTERS)
+        if not path:
+            return None
+        values = self.form.values()
+        if self._prompts.attempt(self, "Cannot export the settings",
+                                 lambda: _write(path, values)) is None:
+            return None
+        show_toast(self, f"Settings exported to {printable(path)}")
+        return path
 
     def _show_mode(self, editing: bool) -> None:
         self._editing = editing
@@ -197,6 +276,8 @@ class ConfigTab(QWidget):
                                     else "Change this experiment's training settings")
         self.cancel_button.setVisible(editing)
         self.save_button.setVisible(editing)
+        self.import_action.setEnabled(not self._read_only())
+        self.export_action.setEnabled(self._record is not None)
         self.hint.setText(EDIT_HINT if editing else ARCHIVED_HINT if archived else VIEW_HINT)
         self._show_error("")
         self._sync_save()
@@ -207,3 +288,13 @@ class ConfigTab(QWidget):
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
+
+
+def _write(path: str, values: dict[str, object]) -> bool:
+    """Write, with an OS refusal (no permission, disk full) as a sentence to show."""
+    try:
+        write_config_file(path, values)
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.",
+                              {"config": "write"}) from exc
+    return True

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.core.checkpoints import size_text
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError
 from musiclab_desktop.core.records import DatasetRecord, ExperimentRecord
@@ -204,6 +205,7 @@ class OverviewTab(QScrollArea):
     unarchiveRequested = Signal()
     linkDatasetRequested = Signal()
     viewDatasetRequested = Signal(int)
+    notesRequested = Signal()  # edit the description (the experiment's notes) and tags
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,7 +241,19 @@ class OverviewTab(QScrollArea):
         self._layout.addWidget(self.dataset_card)
         self.description_card = Card(page)
         self.description_card.setObjectName("descriptionCard")
-        self.description_card.body.addWidget(caption_label("Description", page))
+        heading = QHBoxLayout()
+        heading.addWidget(caption_label("Description and tags", page), 1)
+        self.notes_button = QPushButton(icon("edit"), "Edit…", page)
+        self.notes_button.setObjectName("editExperimentNotesButton")
+        self.notes_button.setToolTip("Edit this experiment's description (its notes) and tags")
+        self.notes_button.setFlat(True)
+        self.notes_button.clicked.connect(self.notesRequested)
+        heading.addWidget(self.notes_button)
+        self.description_card.body.addLayout(heading)
+        self.tags_label = QLabel(page)
+        self.tags_label.setObjectName("experimentTags")
+        self.tags_label.setWordWrap(True)
+        self.description_card.body.addWidget(self.tags_label)
         self.description = QLabel(page)
         self.description.setObjectName("experimentDescription")
         self.description.setWordWrap(True)
@@ -255,6 +269,11 @@ class OverviewTab(QScrollArea):
         self.status_card.value_row.insertWidget(0, self.status_badge)
         self.best_card = StatCard("Best run", "bestRunCard", page)
         self.runs_card = StatCard("Runs", "runsCard", page)
+        self.disk_use = muted_label("", page)
+        self.disk_use.setObjectName("experimentDiskUse")
+        self.disk_use.setToolTip("Disk space of this experiment's run folders (checkpoints, "
+                                 "encoded audio, samples) and adapters.")
+        self.runs_card.body.addWidget(self.disk_use)
         self.updated_card = StatCard("Last change", "updatedCard", page)
         for column, card in enumerate(
                 (self.status_card, self.best_card, self.runs_card, self.updated_card)):
@@ -285,10 +304,17 @@ class OverviewTab(QScrollArea):
         missing = str(dataset_error) if dataset_error else ""
         self.dataset_card.show_dataset(dataset, missing)
         self.dataset_card.set_read_only(record.archived)
+        self.tags_label.setText(" ".join(f"#{printable(tag)}" for tag in record.tags))
+        self.tags_label.setVisible(bool(record.tags))
+        self.notes_button.setEnabled(not record.archived)
         self.description.setText(record.description or "No description.")
         self.description.setForegroundRole(
             QPalette.ColorRole.WindowText if record.description
             else QPalette.ColorRole.PlaceholderText)
+
+    def show_disk_use(self, size: int | None) -> None:
+        """Measured off the GUI thread after the experiment is shown (None: not yet)."""
+        self.disk_use.setText("" if size is None else f"{size_text(size)} on disk")
 
     def _view_dataset(self) -> None:
         if self._record is not None and self._record.dataset_id is not None:

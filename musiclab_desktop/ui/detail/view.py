@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QTabWidget, QVBoxLayout, QWi
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError
 from musiclab_desktop.core.records import DatasetRecord, ExperimentRecord
+from musiclab_desktop.core.services.disk_use import experiment_disk_use
 from musiclab_desktop.ui.change_notice import Change
 from musiclab_desktop.ui.detail.adapters_tab import AdaptersTab
 from musiclab_desktop.ui.detail.config_tab import ConfigTab
@@ -15,6 +16,7 @@ from musiclab_desktop.ui.detail.overview import OverviewTab
 from musiclab_desktop.ui.detail.runs_placeholder import runs_placeholder
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.formatting import plural
+from musiclab_desktop.ui.ops import QueryOp
 from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.status_badge import StatusBadge
@@ -76,6 +78,7 @@ class DetailView(QWidget):
         self.overview.linkDatasetRequested.connect(self.request_link_dataset)
         self.overview.viewDatasetRequested.connect(
             lambda dataset_id: self.datasetsRequested.emit(dataset_id))
+        self.overview.notesRequested.connect(self.request_edit_notes)
 
     # --- public --------------------------------------------------------------
 
@@ -139,6 +142,24 @@ class DetailView(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.dataset_id() is not None:
             self.link_dataset(dialog.dataset_id())
 
+    def request_edit_notes(self) -> ExperimentRecord | None:
+        """The experiment's description (its notes) and tags, edited in a dialog."""
+        record = self._record
+        if record is None:
+            return None
+        from musiclab_desktop.ui.notes_dialog import edit_notes
+
+        library = self._controller.library
+        updated = edit_notes(
+            self, self._prompts, f"Notes and tags of “{printable(record.name)}”",
+            record.description or "", list(record.tags),
+            lambda notes, tags: library.experiments.annotate(record.id, description=notes,
+                                                             tags=tags),
+            notes_label="Description")
+        if updated is not None:
+            self._controller.notice.notify(Change.of(experiments=[record.id]))
+        return updated
+
     def link_dataset(self, dataset_id: int | None) -> ExperimentRecord | None:
         record = self._record
         if record is None:
@@ -168,6 +189,14 @@ class DetailView(QWidget):
             except MusiclabError as exc:
                 error = exc
         self.overview.set_experiment(record, dataset, error)
+        self._measure_disk_use(record.id)
+
+    def _measure_disk_use(self, experiment_id: int) -> None:
+        # Walks every run folder: off the GUI thread, the newest request wins.
+        library = self._controller.library
+        self.overview.show_disk_use(None)
+        QueryOp(self, op=lambda: experiment_disk_use(library, experiment_id),
+                success=self.overview.show_disk_use).keyed("disk-use").run_in_background()
 
     def _request_unarchive(self) -> None:
         if self._record is not None:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QStackedWidget,
@@ -32,6 +33,8 @@ from musiclab_desktop.ui.metrics.export import write_metrics_csv
 from musiclab_desktop.ui.metrics.labels import sort_metric_names
 from musiclab_desktop.ui.metrics.legend import status_hint
 from musiclab_desktop.ui.metrics.plot import CLICK_RADIUS_PX, MetricsPlot
+from musiclab_desktop.ui.metrics.resume_marks import ResumeMarks
+from musiclab_desktop.ui.metrics.sample_marks import SampleMarks
 from musiclab_desktop.ui.metrics.series import RunMetrics
 
 MAX_COMPARED_RUNS = 5
@@ -48,9 +51,11 @@ PointBatch = tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike | None]
 
 class MetricsChart(QWidget):
     """Public API: show_run, show_comparison, append_points, set_live, set_status,
-    show_message, clear, flush, export_png, export_csv, hover_text_at; pointClicked."""
+    show_message, clear, flush, export_png, export_csv, hover_text_at, set_sample_steps;
+    pointClicked, sampleClicked."""
 
     pointClicked = Signal(int, int)  # run_id, step
+    sampleClicked = Signal(int, int)  # run_id, step of a sample glyph on the step axis
 
     def __init__(self, parent: QWidget | None = None, *,
                  refresh_interval_ms: int = DEFAULT_REFRESH_MS) -> None:
@@ -75,6 +80,12 @@ class MetricsChart(QWidget):
     def _build_widgets(self) -> None:
         self._controls = ChartControls(self)
         self.plot = MetricsPlot()
+        self.sample_marks = SampleMarks(self.plot.view)
+        self.resume_marks = ResumeMarks(self.plot.view)
+        self._resume_steps: dict[int, list[int]] = {}
+        self._sampled_run: int | None = None
+        self._ratings: dict[int, list[tuple[int, int]]] = {}
+        self._sample_steps: dict[int, list[int]] = {}
         self._message = QLabel()
         self._message.setObjectName("metricsMessage")
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -87,10 +98,15 @@ class MetricsChart(QWidget):
         self._stack = QStackedWidget()
         self._stack.addWidget(self.plot)
         self._stack.addWidget(self._message)
-        self._stack.setMinimumHeight(200)
+        self._stack.setMinimumHeight(150)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self._controls)
+        # The controls, and at the right what the page around the chart adds (a
+        # maximize toggle): that stays when the controls hide with the plot.
+        self._top_row = QHBoxLayout()
+        self._top_row.setContentsMargins(0, 0, 0, 0)
+        self._top_row.addWidget(self._controls, 1)
+        layout.addLayout(self._top_row)
         layout.addWidget(self._stack, 1)
 
     def _build_timers(self, refresh_interval_ms: int) -> None:
@@ -107,6 +123,7 @@ class MetricsChart(QWidget):
 
     def _connect(self) -> None:
         self.plot.pointClicked.connect(self.pointClicked)
+        self.sample_marks.clicked.connect(self._on_sample_mark_clicked)
         self.plot.viewMovedByUser.connect(self._update_hint)
         controls = self._controls
         controls.metricChosen.connect(self.set_metric)
@@ -168,6 +185,39 @@ class MetricsChart(QWidget):
         run.status = status
         self.set_live(any(r.status == RunStatus.RUNNING for r in self._runs))
 
+    def set_sample_steps(self, run_id: int, steps: Sequence[int]) -> None:
+        """Mark the steps at which ``run_id`` has samples, on the step axis while that run
+        is shown alone (they may arrive before its metrics do)."""
+        self._sample_steps[run_id] = list(steps)
+        self._apply_sample_marks()
+
+    def _apply_sample_marks(self) -> None:
+        alone = self._runs[0].run_id if len(self._runs) == 1 and not self._comparing else None
+        self._sampled_run = alone if alone in self._sample_steps else None
+        steps = self._sample_steps.get(alone, []) if alone is not None else []
+        self.sample_marks.set_steps(steps)
+
+    def set_resume_steps(self, run_id: int, steps: Sequence[int]) -> None:
+        """Mark the steps ``run_id`` was resumed from, while that run is shown alone."""
+        self._resume_steps[run_id] = list(steps)
+        self._apply_resume_marks()
+
+    def _apply_resume_marks(self) -> None:
+        alone = self._runs[0].run_id if len(self._runs) == 1 and not self._comparing else None
+        self.resume_marks.set_steps(self._resume_steps.get(alone, []) if alone is not None
+                                    else [])
+
+    def set_sample_ratings(self, run_id: int, ratings: Sequence[tuple[int, int]]) -> None:
+        """The (step, rating) of the run's rated samples, exported with the CSV."""
+        self._ratings[run_id] = list(ratings)
+
+    def sample_steps(self) -> list[int]:
+        return self.sample_marks.steps()
+
+    def _on_sample_mark_clicked(self, step: int) -> None:
+        if self._sampled_run is not None:
+            self.sampleClicked.emit(self._sampled_run, step)
+
     def show_message(self, text: str) -> None:
         """Show only `text` in the chart area (no run)."""
         self.clear()
@@ -175,6 +225,11 @@ class MetricsChart(QWidget):
 
     def clear(self) -> None:
         self._set_runs([], comparing=False)
+        self._sampled_run = None
+        self._ratings = {}
+        self._sample_steps = {}
+        self.sample_marks.set_steps([])
+        self.resume_marks.set_steps([])
         self._refresh_timer.stop()
         self._live = False
         self._show_page(self._message)
@@ -215,6 +270,10 @@ class MetricsChart(QWidget):
     def set_smoothing(self, weight: float) -> None:
         """0 turns smoothing off; up to 0.99 (TensorBoard's weight)."""
         self._controls.smoothing_slider.setValue(round(weight * 100))
+
+    def add_corner_widget(self, widget: QWidget) -> None:
+        """Put ``widget`` at the right end of the controls row, shown with or without a plot."""
+        self._top_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)
 
     # Read-only views for the runs page, tests and the benchmark.
 
@@ -293,7 +352,7 @@ class MetricsChart(QWidget):
         """Every recorded point of the chosen metric of the shown runs; returns rows."""
         if self._metric is None:
             return write_metrics_csv(path, [], "")
-        return write_metrics_csv(path, self._runs, self._metric)
+        return write_metrics_csv(path, self._runs, self._metric, self._ratings)
 
     # ----------------------------------------------------------------- showing runs
 
@@ -303,6 +362,8 @@ class MetricsChart(QWidget):
         self._rebuild_curves()
         self.plot.following = True
         self.set_live(live)
+        self._apply_sample_marks()
+        self._apply_resume_marks()
 
     def _set_runs(self, runs: list[RunMetrics], *, comparing: bool) -> None:
         self.plot.hide_hover()

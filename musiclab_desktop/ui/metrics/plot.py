@@ -13,7 +13,7 @@ import numpy as np
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from musiclab_desktop.ui.metrics.curve import RunCurve, ViewGeometry
 from musiclab_desktop.ui.metrics.labels import metric_info
@@ -25,6 +25,8 @@ from musiclab_desktop.ui.metrics.series import RunMetrics
 from musiclab_desktop.ui.metrics.view import ChartView
 
 CLICK_RADIUS_PX = 10
+# How to move around the chart, said beneath it (pyqtgraph has no visible controls).
+NAVIGATION_HINT = "Ctrl+wheel zooms the steps · drag pans · Reset view shows all"
 _X_PADDING = 0.01
 # Room above and below the data for the NaN/Inf markers drawn at the edges.
 _Y_PADDING = 0.07
@@ -49,11 +51,25 @@ class MetricsPlot(QWidget):
         self._legend.setTextFormat(Qt.TextFormat.RichText)
         self._legend.setWordWrap(True)
         self._legend.setContentsMargins(8, 0, 8, 2)
+        self.navigation_hint = QLabel(NAVIGATION_HINT)
+        self.navigation_hint.setObjectName("chartNavigationHint")
+        self.navigation_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.navigation_hint.setContentsMargins(8, 0, 8, 2)
+        self.navigation_hint.setToolTip(
+            "Ctrl+wheel over the chart zooms the step axis around the pointer; drag with "
+            "the left button to pan along the steps; right-drag to stretch them. The "
+            "values keep their range. Reset view (above) shows every point again and "
+            "follows new ones.")
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self._legend, 1)
+        bottom.addWidget(self.navigation_hint, 0, Qt.AlignmentFlag.AlignRight
+                         | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self._legend)
+        layout.addLayout(bottom)
         self._metric: str | None = None
         self._comparing = False
         self._log = False
@@ -99,7 +115,8 @@ class MetricsPlot(QWidget):
             curve = RunCurve(self.view.getPlotItem(), run, metric, colour, marker)
             curve.set_smoothing(self._smoothing)
             self.curves.append(curve)
-        self.view.set_y_label(metric_info(metric).axis_label)
+        info = metric_info(metric)
+        self.view.set_y_label(info.axis_label, info.label)
 
     def redraw(self) -> None:
         """Draw everything again after new data: range (when following), curves, legend."""

@@ -2,27 +2,75 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QFontMetrics, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from musiclab_desktop.ui.metrics.palette import PlotTheme
 
 X_AXIS_LABEL = "Step"
+# Room the rotated y label leaves at the ends of the axis, in pixels: pyqtgraph clips
+# it well inside the axis' length (measured: a 106 px axis shows about 66 px of label).
+_LABEL_MARGIN_PX = 40
 
 
 class StepAxis(pg.AxisItem):
-    """Steps read as 120,000 rather than 120000 or a '(x1e+05)' scale in the label."""
+    """Steps read as 120,000 rather than 120000 or a '(x1e+05)' scale in the label, and
+    only whole steps get a tick: there is no step 2.5."""
 
     def __init__(self) -> None:
         super().__init__("bottom")
         self.enableAutoSIPrefix(False)
 
+    def tickValues(self, minVal: float, maxVal: float, size: float
+                   ) -> list[tuple[float, list[float]]]:
+        levels = [(spacing, [v for v in values if float(v).is_integer()])
+                  for spacing, values in super().tickValues(minVal, maxVal, size)
+                  if spacing >= 1]
+        if not levels:  # zoomed in under a step apart: every whole step in view
+            first, last = math.ceil(minVal), math.floor(maxVal)
+            levels = [(1.0, [float(v) for v in range(first, last + 1)][:50])]
+        return levels
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        if spacing * scale < 1:
+        return [f"{round(value * scale):,}" for value in values]
+
+
+class ValueAxis(pg.AxisItem):
+    """Values as short numbers (0.001, 2.5e-05) instead of a '(x0.001)' scale glued to
+    the label, which a short chart cuts off."""
+
+    def __init__(self) -> None:
+        super().__init__("left")
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if self.logMode:
             return super().tickStrings(values, scale, spacing)
-        return [f"{value * scale:,.0f}" for value in values]
+        return [_short_number(value * scale, spacing * scale) for value in values]
+
+
+def _short_number(value: float, spacing: float) -> str:
+    if value == 0:
+        return "0"
+    if abs(spacing) >= 1e-3 and abs(value) < 1e6:
+        # As many decimals as the tick spacing needs (0.25 apart: two).
+        decimals = next((d for d in range(7)
+                         if math.isclose(round(spacing, d), spacing, rel_tol=1e-6)), 6)
+        return f"{value:.{decimals}f}"
+    return f"{value:.2g}" if abs(spacing) < 1e-3 else f"{value:.3g}"
+
+
+def fit_axis_label(full: str, short: str, room_px: int, metrics: QFontMetrics) -> str:
+    """The longest of ``full`` (with its unit), ``short`` (without), or ``short``
+    elided, that fits ``room_px``: a label cut mid-word reads as a different one."""
+    for text in (full, short):
+        if metrics.horizontalAdvance(text) <= room_px:
+            return text
+    return metrics.elidedText(short, Qt.TextElideMode.ElideRight, max(room_px, 0))
 
 
 class ChartView(pg.PlotWidget):
@@ -30,7 +78,7 @@ class ChartView(pg.PlotWidget):
     zooms only with Ctrl+wheel, so a plain wheel keeps scrolling the page it sits in."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, axisItems={"bottom": StepAxis()})
+        super().__init__(parent, axisItems={"bottom": StepAxis(), "left": ValueAxis()})
         self.setObjectName("metricsPlot")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -42,15 +90,38 @@ class ChartView(pg.PlotWidget):
         item.setLabel("bottom", X_AXIS_LABEL)
         view_box = item.getViewBox()
         view_box.disableAutoRange()
-        view_box.setMouseEnabled(x=True, y=True)
-        self.setMinimumHeight(160)
+        # Zoom and pan move along the steps; the values keep their full range (the
+        # question is usually "what happened around step N"). Reset view shows all.
+        view_box.setMouseEnabled(x=True, y=False)
+        self.setMinimumHeight(120)
+        self._y_label = ("", "")
+        view_box.sigResized.connect(self._fit_y_label)
 
     @property
     def view_box(self) -> pg.ViewBox:
         return self.getPlotItem().getViewBox()
 
-    def set_y_label(self, text: str) -> None:
-        self.getPlotItem().setLabel("left", text)
+    def set_y_label(self, text: str, short: str = "") -> None:
+        """``text`` when it fits the axis' height, else ``short`` (no unit)."""
+        self._y_label = (text, short or text)
+        self._fit_y_label()
+
+    def y_label_text(self) -> str:
+        """The label as shown (after fitting)."""
+        return str(self.getPlotItem().getAxis("left").labelText)
+
+    def _fit_y_label(self) -> None:
+        full, short = self._y_label
+        axis = self.getPlotItem().getAxis("left")
+        room = int(self.getPlotItem().getViewBox().height()) - _LABEL_MARGIN_PX
+        if room <= 0:  # not laid out yet: the resize fits it
+            room = max(self.height() - 60, 0)
+        # The label item pads its text (document margins): measure what it will draw.
+        padding = int(2 * axis.label.document().documentMargin())
+        text = fit_axis_label(full, short, room - padding, QFontMetrics(axis.label.font()))
+        if text != axis.labelText:
+            self.getPlotItem().setLabel("left", text)
+
 
     def set_log_y(self, log: bool) -> None:
         # Values are log10-transformed by the chart; the axis only prints 10^k ticks.

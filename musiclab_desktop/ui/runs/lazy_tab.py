@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 class LazyRunsTab(QWidget):
     """Forwards the selected experiment; builds the RunsPage on first show or use."""
+
+    pageBuilt = Signal(object)  # the RunsPage, once, when first built
 
     def __init__(self, controller: ExperimentsController, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
@@ -50,6 +53,7 @@ class LazyRunsTab(QWidget):
             if self._start_check is not None:
                 self._page.set_start_check(self._start_check)
             self._layout.addWidget(self._page)
+            self.pageBuilt.emit(self._page)
         if self._stale:
             self._stale = False
             self._page.set_experiment(self._experiment)

@@ -22,6 +22,7 @@ from musiclab_desktop.ui.library_work import Comparison, RunHistory
 from musiclab_desktop.ui.metrics import MetricsChart, MetricSeries, RunMetrics
 from musiclab_desktop.ui.metrics.chart import NO_METRICS_TEXT as NO_METRICS
 from musiclab_desktop.ui.ops import QueryOp, describe_error
+from musiclab_desktop.ui.samples import SamplesView
 from musiclab_desktop.ui.terminal import TerminalView
 
 NO_RUN_SELECTED = "Select a run to view logs"
@@ -44,9 +45,11 @@ class RunFeed(QObject):
         self._comparing_loaded = False
         self._history_op: QueryOp[RunHistory] | None = None
         self._compare_op: QueryOp[Comparison] | None = None
+        self._samples: SamplesView | None = None
         manager = controller.manager
         manager.logBytes.connect(self._on_log_bytes)
         manager.metricPoints.connect(self._on_metric_points)
+        manager.sampleRecorded.connect(self._on_sample_recorded)
 
     # --- one run ---------------------------------------------------------------------
 
@@ -56,8 +59,19 @@ class RunFeed(QObject):
     def is_loading(self) -> bool:
         return self._loading
 
+    def attach_samples(self, view: SamplesView) -> None:
+        """The Samples tab shows what the terminal and chart show (run, or runs compared);
+        its sampled steps become glyphs on the chart, a click on one plays it."""
+        self._samples = view
+        view.stepsChanged.connect(self.chart.set_sample_steps)
+        view.ratingsChanged.connect(self.chart.set_sample_ratings)
+        self.chart.sampleClicked.connect(lambda _run_id, step: view.play_step(step))
+        view.show_run(self._shown)
+
     def show_run(self, run: RunRecord | None) -> None:
         """Clear the terminal and chart, then load the run's stored history off the loop."""
+        if self._samples is not None:
+            self._samples.show_run(run)
         self._drop(self._history_op)
         self._shown = run
         self._pending_bytes = []
@@ -80,6 +94,11 @@ class RunFeed(QObject):
     def run_updated(self, run: RunRecord) -> None:
         """The run's record changed (its status moved on)."""
         if self._shown is None or run.id != self._shown.id:
+            return
+        if run.resume_steps != self._shown.resume_steps:
+            # Resumed: its later points were superseded and its log got a separator,
+            # so read it again (the resume line goes on the chart too).
+            self.show_run(run)
             return
         self._shown = run
         self.terminal.set_live(run.is_active)
@@ -106,6 +125,7 @@ class RunFeed(QObject):
             return  # the chart shows the comparison asked for meanwhile
         metrics = run_metrics(run, history.metrics)
         if metrics.has_points or run.is_active:
+            self.chart.set_resume_steps(run.id, run.resume_steps or [])
             self.chart.show_run(metrics, live=run.is_active)
         else:
             self.chart.show_message(NO_METRICS)
@@ -129,6 +149,8 @@ class RunFeed(QObject):
         self._drop(self._compare_op)
         self._compared = [run.id for run in runs]
         self._comparing_loaded = False
+        if self._samples is not None:
+            self._samples.compare(runs)
         for run in runs:
             self._pending_points.pop(run.id, None)
         self._compare_op = self._controller.load_comparison(
@@ -137,6 +159,8 @@ class RunFeed(QObject):
 
     def leave_compare(self) -> None:
         self._drop(self._compare_op)
+        if self._compared and self._samples is not None:
+            self._samples.show_run(self._shown)
         self._compared = []
 
     def _on_compared(self, runs: list[RunRecord], loaded: Comparison,
@@ -168,6 +192,12 @@ class RunFeed(QObject):
             self._pending_points[run_id].extend(points)
         elif compared or (shown and not self._compared):
             self.chart.append_points(run_id, batches(points))
+
+    def _on_sample_recorded(self, run_id: int, _sample_id: int) -> None:
+        """A run shown or compared recorded a sample while it trains: show it."""
+        if self._samples is not None and (
+                run_id == self.shown_run_id() or run_id in self._compared):
+            self._samples.refresh()
 
     @staticmethod
     def _drop(op: QueryOp[Any] | None) -> None:

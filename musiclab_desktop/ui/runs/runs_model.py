@@ -11,6 +11,7 @@ per experiment switch, where a list sort with a key costs a millisecond.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from musiclab_desktop.core.checkpoints import size_text
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import RunRecord
 from musiclab_desktop.core.status import RunStatus
@@ -43,7 +45,11 @@ class Column(IntEnum):
     PROGRESS = 5
     FINAL_LOSS = 6
     ADAPTER = 7
-    ACTIONS = 8
+    NOTES = 8
+    RATING = 9
+    DISK = 10
+    TARGET = 11
+    ACTIONS = 12
 
 
 HEADERS = {
@@ -55,8 +61,38 @@ HEADERS = {
     Column.PROGRESS: "Progress",
     Column.FINAL_LOSS: "Final loss",
     Column.ADAPTER: "Adapter",
+    Column.NOTES: "Tags and notes",
+    Column.RATING: "Rating",
+    Column.DISK: "Disk",
+    Column.TARGET: "Target",
     Column.ACTIONS: "",
 }
+# Whether a run shows under the filter box's text (see run_matching.py).
+RunPredicate = Callable[[RunRecord], bool]
+
+
+def notes_text(run: RunRecord) -> str:
+    """'#baseline #rank16 · first try with the long clips' (notes on one line)."""
+    tags = " ".join(f"#{tag}" for tag in run.tags)
+    notes = " ".join(run.notes.split())
+    return " · ".join(part for part in (tags, notes) if part)
+
+
+def lineage_text(run: RunRecord) -> str | None:
+    """Where the run came from and what happened to it, for the name's tooltip."""
+    parts = []
+    if run.parent_run_id is not None:
+        parts.append(f"Continued from run {run.parent_run_id} (started from its adapter).")
+    if run.resume_steps:
+        steps = ", ".join(str(step) for step in run.resume_steps)
+        parts.append(f"Resumed from step {steps}.")
+    return "\n".join(parts) or None
+
+
+def setting_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else str(value)
 
 
 def run_duration(run: RunRecord, now: datetime | None = None) -> float | None:
@@ -83,21 +119,107 @@ class RunsTableModel(QAbstractTableModel):
         self._runs: list[RunRecord] = []
         self._rows: dict[int, int] = {}  # run id -> row
         self._checked: set[int] = set()
-        self._sort_column: Column | None = None
+        self._sort_column: int | None = None
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # Runs the filter box hides (id -> record), kept up to date like shown rows.
+        self._hidden: dict[int, RunRecord] = {}
+        self._filter: RunPredicate | None = None
+        # Settings shown as extra columns after the fixed ones, and each run's settings.
+        self._setting_columns: list[str] = []
+        self._settings: dict[int, Mapping[str, Any]] = {}
+        # Mean listener rating (1-5) of each run's rated samples.
+        self._ratings: dict[int, float] = {}
+        # Bytes each run's folder takes (checkpoints, caches, samples), measured off the
+        # GUI thread (ui/runs/disk_use.py).
+        self._disk: dict[int, int] = {}
+        # Runs on a target that their scheduler keeps waiting: the scheduler's words.
+        self._target_notes: dict[int, str] = {}
 
     # --- contents -----------------------------------------------------------
 
     def set_runs(self, runs: list[RunRecord]) -> None:
         self.beginResetModel()
-        self._runs = self._sorted(runs)
+        shown = [run for run in runs if self._accepts(run)]
+        self._hidden = {run.id: run for run in runs if not self._accepts(run)}
+        self._runs = self._sorted(shown)
         self._reindex()
-        self._checked &= {run.id for run in runs if run.is_terminal}
+        self._checked &= {run.id for run in shown if run.is_terminal}
         self.endResetModel()
         self.checkedChanged.emit()
 
     def runs(self) -> list[RunRecord]:
-        return list(self._runs)
+        """Every run of the experiment, those the filter hides too."""
+        return [*self._runs, *self._hidden.values()]
+
+    def shown_count(self) -> int:
+        return len(self._runs)
+
+    def has_run(self, run_id: int) -> bool:
+        """Shown, or hidden by the filter."""
+        return run_id in self._rows or run_id in self._hidden
+
+    # --- filter and setting columns ----------------------------------------------
+
+    def set_filter(self, predicate: RunPredicate | None) -> None:
+        """Show only the runs ``predicate`` accepts (None: all); checks of hidden runs go."""
+        self._filter = predicate
+        self.set_runs(self.runs())
+
+    def _accepts(self, run: RunRecord) -> bool:
+        return self._filter is None or self._filter(run)
+
+    def set_run_settings(self, settings: Mapping[int, Mapping[str, Any]]) -> None:
+        """Each run's effective settings (what setting columns show), merged in."""
+        self._settings = {**self._settings, **settings}
+        if self._setting_columns and self._runs:
+            self.dataChanged.emit(self.index(0, len(Column)),
+                                  self.index(len(self._runs) - 1, self.columnCount() - 1))
+
+    def run_settings(self, run_id: int) -> Mapping[str, Any]:
+        """The run's settings as read so far (empty until read)."""
+        return self._settings.get(run_id, {})
+
+    def set_ratings(self, ratings: Mapping[int, float], run_ids: set[int]) -> None:
+        """The mean ratings of ``run_ids`` (those missing from ``ratings``: unrated)."""
+        for run_id in run_ids:
+            self._ratings.pop(run_id, None)
+        self._ratings.update(ratings)
+        if self._runs:
+            self.dataChanged.emit(self.index(0, Column.RATING),
+                                  self.index(len(self._runs) - 1, Column.RATING))
+
+    def set_disk_use(self, sizes: Mapping[int, int]) -> None:
+        self._disk.update(sizes)
+        if self._runs:
+            self.dataChanged.emit(self.index(0, Column.DISK),
+                                  self.index(len(self._runs) - 1, Column.DISK))
+
+    def disk_use_of(self, run_id: int) -> int | None:
+        return self._disk.get(run_id)
+
+    def rating_of(self, run_id: int) -> float | None:
+        return self._ratings.get(run_id)
+
+    def has_settings_of(self, run_ids: set[int]) -> bool:
+        return run_ids <= self._settings.keys()
+
+    def set_setting_columns(self, names: list[str]) -> None:
+        """Show these settings as columns after the fixed ones."""
+        if names == self._setting_columns:
+            return
+        if self._sort_column is not None and self._sort_column >= len(Column):
+            self._sort_column = None  # the sorted column may be going
+        self.beginResetModel()
+        self._setting_columns = list(names)
+        self.endResetModel()
+
+    def setting_columns(self) -> list[str]:
+        return list(self._setting_columns)
+
+    def setting_of(self, column: int) -> str | None:
+        """The setting a column shows, None for the fixed columns."""
+        extra = column - len(Column)
+        return self._setting_columns[extra] if 0 <= extra < len(self._setting_columns) else None
 
     def run_at(self, row: int) -> RunRecord:
         return self._runs[row]
@@ -108,6 +230,12 @@ class RunsTableModel(QAbstractTableModel):
     def upsert(self, run: RunRecord) -> None:
         """Replace the run's row, or append it when it is new."""
         row = self.row_of(run.id)
+        if not self._accepts(run):
+            self._hidden[run.id] = run
+            if row is not None:  # no longer matches the filter
+                self.remove_runs({run.id}, keep_hidden=True)
+            return
+        self._hidden.pop(run.id, None)
         if row is None:
             row = self._insertion_row(run)
             self.beginInsertRows(QModelIndex(), row, row)
@@ -122,7 +250,10 @@ class RunsTableModel(QAbstractTableModel):
         self._row_changed(row)
         self._keep_sorted(row)
 
-    def remove_runs(self, run_ids: set[int]) -> None:
+    def remove_runs(self, run_ids: set[int], keep_hidden: bool = False) -> None:
+        if not keep_hidden:
+            for run_id in run_ids:
+                self._hidden.pop(run_id, None)
         for row in reversed(range(len(self._runs))):
             if self._runs[row].id in run_ids:
                 self.beginRemoveRows(QModelIndex(), row, row)
@@ -132,6 +263,21 @@ class RunsTableModel(QAbstractTableModel):
         if self._checked & run_ids:
             self._checked -= run_ids
             self.checkedChanged.emit()
+
+    def set_target_phase(self, run_id: int, _phase: str, message: str) -> None:
+        """A run on a target says where it stands: while its scheduler keeps it waiting
+        the Target cell reads "queued" with the scheduler's reason (runner/targets)."""
+        row = self.row_of(run_id)
+        if row is None or not self._runs[row].target:
+            return
+        queued = message if message.startswith("Queued on ") else None
+        if self._target_notes.get(run_id) == queued:
+            return
+        if queued is None:
+            self._target_notes.pop(run_id, None)
+        else:
+            self._target_notes[run_id] = queued
+        self.dataChanged.emit(self.index(row, Column.TARGET), self.index(row, Column.TARGET))
 
     def set_progress(self, run_id: int, step: int, total: int) -> None:
         row = self.row_of(run_id)
@@ -149,7 +295,7 @@ class RunsTableModel(QAbstractTableModel):
                 self.dataChanged.emit(index, index)
 
     def _row_changed(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def _reindex(self) -> None:
         self._rows = {run.id: row for row, run in enumerate(self._runs)}
@@ -159,13 +305,20 @@ class RunsTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by ``column`` (the view calls this when a header is clicked); rows keep
         their selection and their checks."""
-        self._sort_column = Column(column) if 0 <= column < len(Column) else None
+        self._sort_column = column if 0 <= column < self.columnCount() else None
         self._sort_order = order
         self._reorder()
 
     def _key(self, run: RunRecord) -> Any:
         assert self._sort_column is not None
-        return self._sort_key(run, self._sort_column)
+        setting = self.setting_of(self._sort_column)
+        if setting is not None:
+            return _setting_key(self._settings.get(run.id, {}).get(setting))
+        if self._sort_column == Column.RATING:
+            return self._ratings.get(run.id, 0.0)  # unrated below the worst rated
+        if self._sort_column == Column.DISK:
+            return self._disk.get(run.id, 0)
+        return self._sort_key(run, Column(self._sort_column))
 
     def _sorted(self, runs: list[RunRecord]) -> list[RunRecord]:
         if self._sort_column is None:
@@ -230,12 +383,17 @@ class RunsTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._runs)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else len(Column) + len(self._setting_columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        setting = self.setting_of(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return setting if setting is not None else HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.ToolTipRole and setting is not None:
+            return f"The setting {setting} each run trained with"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -248,9 +406,12 @@ class RunsTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         run = self._runs[index.row()]
-        column = Column(index.column())
         if role == RUN_ID_ROLE:
             return run.id
+        setting = self.setting_of(index.column())
+        if setting is not None:
+            return self._setting_data(run, setting, role)
+        column = Column(index.column())
         if role == STATUS_ROLE:
             return run.status
         if role == Qt.ItemDataRole.CheckStateRole and column == Column.CHECK:
@@ -258,13 +419,66 @@ class RunsTableModel(QAbstractTableModel):
                 return None
             checked = run.id in self._checked
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if column == Column.RATING:
+            return self._rating_data(run.id, role)
+        if column == Column.DISK:
+            return self._disk_data(run.id, role)
+        if column == Column.TARGET and run.id in self._target_notes:
+            note = self._target_notes[run.id]
+            if role == Qt.ItemDataRole.DisplayRole:  # "... PENDING: Resources)": the reason
+                reason = note.rstrip(")").rsplit(": ", 1)[1] if ": " in note else ""
+                return printable(f"{run.target} · queued" + (f": {reason}" if reason else ""))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return printable(note)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(run, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.STATUS and run.error:
             return run.error
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
+            return lineage_text(run)
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NOTES and (
+                run.notes or run.tags):
+            tags = ", ".join(run.tags) or "none"
+            return f"Tags: {tags}\n\n{run.notes}".rstrip()
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             Column.DURATION, Column.PROGRESS, Column.FINAL_LOSS
         ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _disk_data(self, run_id: int, role: int) -> Any:
+        size = self._disk.get(run_id)
+        if size is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return size_text(size)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return ("Disk space of this run's folder: checkpoints, the encoded-audio "
+                    "cache, samples and logs (the registered adapter is not counted).")
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _rating_data(self, run_id: int, role: int) -> Any:
+        rating = self._ratings.get(run_id)
+        if rating is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{rating:.1f} ★"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Mean rating of this run's samples (rate them in the Samples tab)."
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _setting_data(self, run: RunRecord, setting: str, role: int) -> Any:
+        settings = self._settings.get(run.id)
+        if settings is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return setting_text(settings.get(setting))
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(
+                settings.get(setting), int | float):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -291,6 +505,10 @@ class RunsTableModel(QAbstractTableModel):
             return "" if run.final_loss is None else f"{run.final_loss:.4f}"
         if column == Column.ADAPTER:
             return f"#{run.adapter_id}" if run.adapter_id else ""
+        if column == Column.NOTES:
+            return printable(notes_text(run))
+        if column == Column.TARGET:  # the run target it trains on; "local": this machine
+            return printable(run.target or "local")
         return None
 
     @staticmethod
@@ -306,3 +524,12 @@ class RunsTableModel(QAbstractTableModel):
         if column == Column.NAME:
             return run.id
         return RunsTableModel._display(run, column) or ""
+
+
+def _setting_key(value: Any) -> tuple[int, Any]:
+    """Numbers before text, missing values last; never compares a number with text."""
+    if isinstance(value, bool) or value is None:
+        return (2, str(value)) if value is not None else (3, "")
+    if isinstance(value, int | float):
+        return (0, value)
+    return (1, str(value))

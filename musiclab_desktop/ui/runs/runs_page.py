@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,15 +35,21 @@ from musiclab_desktop.ui.change_notice import Change
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.library_work import RunDeletion
 from musiclab_desktop.ui.metrics import MAX_COMPARED_RUNS, MetricsChart
+from musiclab_desktop.ui.notes_dialog import edit_notes
 from musiclab_desktop.ui.ops import describe_error
 from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.runs.config_comparison import ConfigComparisonView
+from musiclab_desktop.ui.runs.disk_use import DiskUseFeed
 from musiclab_desktop.ui.runs.run_feed import NO_METRICS, NO_RUN_SELECTED, RunFeed
+from musiclab_desktop.ui.runs.run_finder import RunFinder
 from musiclab_desktop.ui.runs.run_prompts import batch_delete_confirmation, delete_confirmation
+from musiclab_desktop.ui.runs.run_recovery import RunRecovery
 from musiclab_desktop.ui.runs.runs_delegate import CANCEL, DELETE
 from musiclab_desktop.ui.runs.runs_model import RUN_ID_ROLE, Column, RunsTableModel
 from musiclab_desktop.ui.runs.runs_table import build_runs_table
 from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
+from musiclab_desktop.ui.samples import SamplesView
+from musiclab_desktop.ui.samples.ratings import RatingsFeed
 from musiclab_desktop.ui.terminal import TerminalPanel
 from musiclab_desktop.ui.toast import show_toast
 
@@ -48,14 +57,30 @@ __all__ = ["NO_METRICS", "NO_RUN_SELECTED", "RunsPage"]
 
 COMPARE_CHECKED = "Compare Checked"
 DELETE_CHECKED = "Delete Checked"
-TERMINAL_MIN_HEIGHT = 300
-CHART_MIN_HEIGHT = 280
-TABLE_HEIGHT = 210
+# Small enough that at the default 1280x800 window the table, the terminal and the
+# chart all fit at once; the splitter between them gives any of them more.
+TERMINAL_MIN_HEIGHT = 120
+CHART_MIN_HEIGHT = 190
+TABLE_MIN_HEIGHT = 90
+TABLE_HEIGHT = 150
+TERMINAL_HEIGHT = 220
+CHART_HEIGHT = 260
+# Shares of the splitter's height until the person drags a handle (or the window
+# restores the sizes they left).
+DEFAULT_SHARES = (TABLE_HEIGHT, TERMINAL_HEIGHT, CHART_HEIGHT)
+# Which pane has the whole page (maximize toggles); None: all three share it.
+CHART, TERMINAL = "chart", "terminal"
+MAXIMIZE_TIP = "Give the {} the whole page (this button again shares it)"
 START_TIP = "Train a LoRA adapter with this experiment's settings."
 
 
 class RunsPage(QWidget):
     """Runs of the selected experiment: start, watch, cancel, compare, delete."""
+
+    # The splitter between table, terminal and chart was moved by the person (the
+    # window remembers its sizes).
+    splitterMoved = Signal()
+    generateRequested = Signal(int)  # adapter id: the adapter cell asks to generate with it
 
     def __init__(self, controller: ExperimentsController, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
@@ -67,6 +92,16 @@ class RunsPage(QWidget):
         self.model = RunsTableModel(self)
         self._build()
         self.feed = RunFeed(controller, self.terminal, self.chart, self)
+        # Beside the terminal: the run's samples, or the compare-by-ear grid.
+        self.samples_view = SamplesView(controller, parent=self)
+        self.detail_tabs.addTab(self.samples_view, "Samples")
+        self.feed.attach_samples(self.samples_view)
+        self.ratings = RatingsFeed(controller, self.model, self)
+        self.samples_view.compare_panel.blindPending.connect(self.ratings.hold)
+        self.disk_use = DiskUseFeed(controller, self.model, self)
+        self.recovery = RunRecovery(controller, prompts, self)
+        self.chart.sampleClicked.connect(
+            lambda *_: self.detail_tabs.setCurrentWidget(self.samples_view))
         self._connect()
         self.set_experiment(None)
 
@@ -86,11 +121,16 @@ class RunsPage(QWidget):
         # The summary may be cut short on a narrow window; it must not set its width.
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.table, self.delegate = build_runs_table(self.model, self)
+        self.finder = RunFinder(self._controller, self.model, self.table, self)
         self.terminal_panel = TerminalPanel(self)
         self.terminal = self.terminal_panel.view
         self.terminal_panel.setMinimumHeight(TERMINAL_MIN_HEIGHT)
+        self.table.setMinimumHeight(TABLE_MIN_HEIGHT)
         self.chart = MetricsChart(self)
         self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
+        self._maximized: str | None = None
+        self.terminal_max_button = self._maximize_button(TERMINAL, "maximizeTerminalButton")
+        self.chart_max_button = self._maximize_button(CHART, "maximizeChartButton")
         self.comparison = ConfigComparisonView(self)
         self.comparison.hide()
         self._layout()
@@ -101,40 +141,122 @@ class RunsPage(QWidget):
         button.setDefault(primary)
         return button
 
+    def _maximize_button(self, pane: str, name: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName(name)
+        button.setCheckable(True)
+        button.setAutoRaise(True)
+        button.setText("⤢")
+        button.setToolTip(MAXIMIZE_TIP.format(pane))
+        button.setAccessibleName(f"Maximize the {pane}")
+        button.toggled.connect(lambda on: self.maximize(pane if on else None))
+        return button
+
     def _layout(self) -> None:
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.start_button)
         toolbar.addWidget(self.summary, 1)
+        toolbar.addWidget(self.finder.box, 2)
         toolbar.addWidget(self.compare_button)
         toolbar.addWidget(self.delete_selected_button)
-        below = QWidget(self)
-        below_layout = QVBoxLayout(below)
-        below_layout.setContentsMargins(0, 0, 0, 0)
         # The selected run's terminal and, beside it, what it can be heard by (samples).
-        self.detail_tabs = QTabWidget(below)
+        self.detail_tabs = QTabWidget(self)
         self.detail_tabs.setObjectName("runDetailTabs")
         self.detail_tabs.setDocumentMode(True)
         self.detail_tabs.addTab(self.terminal_panel, "Terminal")
-        below_layout.addWidget(self.detail_tabs, 3)
-        below_layout.addWidget(self.chart, 2)
+        self.detail_tabs.setCornerWidget(self.terminal_max_button, Qt.Corner.TopRightCorner)
+        # Set, so a tall page in another tab does not hold the terminal's pane tall.
+        self.detail_tabs.setMinimumHeight(TERMINAL_MIN_HEIGHT + 30)
+        below = QWidget(self)
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.chart, 1)
         below_layout.addWidget(self.comparison)
-        # The terminal keeps its height and the chart adds space beneath it: when the
-        # window is too small for both, the area scrolls instead of squeezing them.
+        # The chart keeps its height and a comparison's settings table goes beneath it:
+        # that pane scrolls instead of squeezing the chart.
         self.detail_scroll = QScrollArea(self)
         self.detail_scroll.setObjectName("runDetailScroll")
         self.detail_scroll.setWidgetResizable(True)
         self.detail_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.detail_scroll.setWidget(below)
+        self.detail_scroll.setMinimumHeight(CHART_MIN_HEIGHT)
+        # The chart always fits the page's width; a horizontal bar, even one shown for
+        # a moment while the splitter settles, would also force a vertical one.
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chart.add_corner_widget(self.chart_max_button)
+        # Table, terminal and chart, each resizable; the window remembers the sizes.
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("runsSplitter")
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail_tabs)
         self.splitter.addWidget(self.detail_scroll)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([TABLE_HEIGHT, 3 * TABLE_HEIGHT])
+        for index, stretch in enumerate((1, 2, 3)):
+            self.splitter.setStretchFactor(index, stretch)
+        self.splitter.setSizes(list(DEFAULT_SHARES))
+        # Until a drag or a restore, sizes follow the page's height in these shares:
+        # set once at construction, the small first size would skew them for good.
+        self._sizes_chosen = False
+        self._pending_state: QByteArray | None = None
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
         layout = QVBoxLayout(self)
         layout.addLayout(toolbar)
+        layout.addWidget(self.finder.error)
         layout.addWidget(self.splitter, 1)
+
+    # --- layout ----------------------------------------------------------------
+
+    def maximize(self, pane: str | None) -> None:
+        """Give the chart or the terminal (``CHART``, ``TERMINAL``) the whole page, or
+        (None) share it again between table, terminal and chart."""
+        if pane == self._maximized:
+            return
+        self._maximized = pane
+        self.table.setVisible(pane is None)
+        self.detail_tabs.setVisible(pane in (None, TERMINAL))
+        self.detail_scroll.setVisible(pane in (None, CHART))
+        for button, name in ((self.terminal_max_button, TERMINAL),
+                             (self.chart_max_button, CHART)):
+            button.blockSignals(True)
+            button.setChecked(pane == name)
+            button.setText("⤡" if pane == name else "⤢")
+            button.setToolTip("Share the page again with the table and the other pane"
+                              if pane == name
+                              else MAXIMIZE_TIP.format(name))
+            button.blockSignals(False)
+
+    def maximized(self) -> str | None:
+        return self._maximized
+
+    def restore_layout(self, state: QByteArray) -> None:
+        """Sizes saved by ``splitter.saveState()``, applied once the page has its size."""
+        self._pending_state = state
+        self._sizes_chosen = True
+        if self.isVisible():
+            self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        if self._pending_state is not None:
+            state, self._pending_state = self._pending_state, None
+            self.splitter.restoreState(state)
+        elif not self._sizes_chosen and self._maximized is None:
+            total = sum(self.splitter.sizes())
+            shares = sum(DEFAULT_SHARES)
+            self.splitter.setSizes([total * share // shares for share in DEFAULT_SHARES])
+
+    def _on_splitter_moved(self, *_args: object) -> None:
+        self._sizes_chosen = True
+        self.splitterMoved.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible():
+            # After the layout has given the splitter its new height.
+            QTimer.singleShot(0, self._apply_layout)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._apply_layout)
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.request_start)
@@ -144,8 +266,13 @@ class RunsPage(QWidget):
         self.model.checkedChanged.connect(self._sync_buttons)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.chart.pointClicked.connect(self._on_point_clicked)
+        self.finder.filterChanged.connect(self._sync_buttons)
+        self.table.doubleClicked.connect(self._on_double_click)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_row_menu)
         self._controller.notice.changed.connect(self._on_change)
         self._controller.manager.progressChanged.connect(self.model.set_progress)
+        self._controller.manager.phaseChanged.connect(self.model.set_target_phase)
         self._duration_timer = QTimer(self)
         self._duration_timer.setInterval(1000)
         self._duration_timer.timeout.connect(self.model.refresh_durations)
@@ -165,6 +292,7 @@ class RunsPage(QWidget):
         if same:
             return
         self._leave_compare()
+        self.finder.experiment_changed(record)
         self.model.set_runs(self._controller.runs(record.id) if record else [])
         self.feed.show_run(None)
         self._sync_buttons()
@@ -228,7 +356,7 @@ class RunsPage(QWidget):
     def _refresh_runs(self, run_ids: frozenset[int], new_possible: bool) -> None:
         experiment = self._experiment
         assert experiment is not None
-        known = {run_id for run_id in run_ids if self.model.row_of(run_id) is not None}
+        known = {run_id for run_id in run_ids if self.model.has_run(run_id)}
         if new_possible and known != run_ids:
             # Runs this table has not got (one just started), or gone: one read of all.
             current = {run.id: run for run in self._controller.runs(experiment.id)}
@@ -241,6 +369,7 @@ class RunsPage(QWidget):
                     fresh.append(self._controller.run(run_id))
                 except NotFoundError:
                     self._forget_runs({run_id})
+        self.finder.prepare(fresh)  # a filter or setting column may need their settings
         for run in fresh:
             self.model.upsert(run)
             self.feed.run_updated(run)
@@ -274,17 +403,20 @@ class RunsPage(QWidget):
         self._start_check = check
 
     def open_start_dialog(self, experiment: ExperimentRecord) -> RunRecord | None:
-        dialog = StartRunDialog(experiment, self._controller.next_run_name(experiment.id), self)
+        targets, chosen = self._controller.target_choices(experiment.id)
+        dialog = StartRunDialog(experiment, self._controller.next_run_name(experiment.id), self,
+                                targets=targets, chosen_target=chosen)
         if not self._prompts.run_dialog(dialog):
             return None
-        return self.start_run(dialog.run_name() or None, dialog.override())
+        return self.start_run(dialog.run_name() or None, dialog.override(), dialog.target_name())
 
-    def start_run(self, name: str | None, override: dict[str, Any] | None) -> RunRecord | None:
+    def start_run(self, name: str | None, override: dict[str, Any] | None,
+                  target: str | None = None) -> RunRecord | None:
         experiment = self._experiment
         assert experiment is not None
         run = self._prompts.attempt(
             self, "Cannot start a run",
-            lambda: self._controller.start_run(experiment.id, name, override))
+            lambda: self._controller.start_run(experiment.id, name, override, target))
         if run is not None:
             self.model.upsert(run)  # the notice added it already; its latest state
             self.select_run(run.id)
@@ -390,6 +522,49 @@ class RunsPage(QWidget):
         self.summary.setText(
             "No runs yet: start one to train a LoRA adapter." if not runs
             else f"{len(runs)} run(s), {active} active" if active else f"{len(runs)} run(s)")
+        if self.finder.is_filtering() and runs:
+            self.summary.setText(f"{self.model.shown_count()} of {len(runs)} runs shown")
+
+    # --- notes and tags ----------------------------------------------------------------
+
+    def request_edit_notes(self, run_id: int) -> RunRecord | None:
+        """Ask for the run's notes and tags and store them (the table follows the notice)."""
+        run = self._record(run_id)
+        if run is None:
+            return None
+        library = self._controller.library
+        updated = edit_notes(
+            self, self._prompts, f"Notes and tags of “{printable(run.name)}”", run.notes,
+            list(run.tags), lambda notes, tags: library.runs.annotate(run_id, notes=notes,
+                                                                        tags=tags))
+        if updated is not None:
+            self._controller.notice.notify(Change.of(runs=[run_id]))
+        return updated
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        if index.column() == Column.NOTES:
+            self.request_edit_notes(index.data(RUN_ID_ROLE))
+        elif index.column() == Column.ADAPTER:
+            run = self._record(index.data(RUN_ID_ROLE))
+            if run is not None and run.adapter_id is not None:
+                self.generateRequested.emit(run.adapter_id)
+
+    def _show_row_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        run_id = index.data(RUN_ID_ROLE)
+        menu = QMenu(self.table)
+        menu.addAction("Edit tags and notes…", lambda: self.request_edit_notes(run_id))
+        run = self._record(run_id)
+        if run is not None and run.adapter_id is not None:
+            adapter_id = run.adapter_id
+            menu.addAction("Generate with its adapter…",
+                           lambda: self.generateRequested.emit(adapter_id))
+        if run is not None:
+            self.recovery.add_actions(menu, run)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+        menu.deleteLater()
 
 
 def gone_message(gone_names: list[str], asked: int) -> str:

@@ -30,6 +30,7 @@ def build_runs_table(model: RunsTableModel, parent: QWidget) -> tuple[QTableView
     # the check boxes instead.
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
+    table.setWordWrap(False)  # one line a row: long notes are elided, whole in the tooltip
     # Fixed row heights and column widths: sizing to contents asks the delegate for
     # every cell of every row (thousands of calls per experiment switch).
     rows = table.verticalHeader()
@@ -43,6 +44,8 @@ def build_runs_table(model: RunsTableModel, parent: QWidget) -> tuple[QTableView
         header.resizeSection(column, width)
     header.setSectionResizeMode(Column.CHECK, QHeaderView.ResizeMode.Fixed)
     header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+    # Where a run trains matters while it runs: shown beside its status.
+    header.moveSection(header.visualIndex(Column.TARGET), header.visualIndex(Column.STATUS) + 1)
     return table, delegate
 
 
@@ -61,5 +64,8 @@ def column_widths(font: QFont) -> dict[Column, int]:
         Column.PROGRESS: fit("Progress", "10000 / 10000  (100%)"),
         Column.FINAL_LOSS: fit("Final loss", "10.0000"),
         Column.ADAPTER: fit("Adapter", "#10000"),
+        Column.NOTES: fit("Tags and notes", "#baseline · long clips"),
+        Column.DISK: fit("Disk", "999.9 MB"),
+        Column.TARGET: fit("Target", "cluster · queued: Resources"),
         Column.ACTIONS: ACTION_WIDTH,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,7 +27,8 @@ class StartRunDialog(QDialog):
     """Shows the experiment's config as defaults; only changed fields become the override."""
 
     def __init__(self, experiment: ExperimentRecord, default_name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, targets: list[str] | None = None,
+                 chosen_target: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startRunDialog")
         self.setWindowTitle(f"Start a run of “{printable(experiment.name)}”")
@@ -35,6 +37,15 @@ class StartRunDialog(QDialog):
         self.name_edit.setObjectName("runNameEdit")
         self.name_edit.setMaxLength(RUN_NAME_MAX_LENGTH)
         self.name_edit.setPlaceholderText(default_name)
+        # Where the run trains: this machine or a run target (File > Run targets...);
+        # preselected: the experiment's last choice.
+        self.target_combo = QComboBox(self)
+        self.target_combo.setObjectName("targetCombo")
+        self.target_combo.addItem("This machine", None)
+        for name in targets or []:
+            self.target_combo.addItem(printable(name), name)
+        chosen = self.target_combo.findData(chosen_target) if chosen_target else 0
+        self.target_combo.setCurrentIndex(max(0, chosen))
         self.override_form = ConfigForm(experiment.config, read_only=False, parent=self)
         self.override_form.setObjectName("overrideConfigForm")
         self.override_form.set_baseline(experiment.config)
@@ -54,6 +65,7 @@ class StartRunDialog(QDialog):
     def _layout(self) -> None:
         header = QFormLayout()
         header.addRow("Run name", self.name_edit)
+        header.addRow("Train on", self.target_combo)
         title = QLabel("<b>Override Configuration</b>", self)
         title.setObjectName("overrideSectionTitle")
         hint = QLabel(
@@ -71,6 +83,11 @@ class StartRunDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
+
+    def target_name(self) -> str | None:
+        """The chosen run target's name; None: this machine."""
+        data = self.target_combo.currentData()
+        return str(data) if data else None
 
     def run_name(self) -> str:
         return self.name_edit.text().strip()

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -121,6 +123,16 @@ class TrainingEnvDialog(QDialog):
         # The managed card (and its terminal) takes the height the dialog has to spare.
         layout.addWidget(self._build_managed_card(), 1)
         layout.addWidget(self._build_existing_card())
+        self.auto_resume_box = QCheckBox(
+            "When MusicLab opens after a crash, offer to resume the runs it interrupted", self)
+        self.auto_resume_box.setObjectName("autoResumeCheck")
+        self.auto_resume_box.setToolTip(
+            "Runs stopped by a crash of MusicLab or the computer train on from their last "
+            "checkpoint; MusicLab asks once, when it next opens. Off by default.")
+        self.auto_resume_box.setChecked(self.settings.auto_resume)
+        self.auto_resume_box.toggled.connect(self._set_auto_resume)
+        layout.addWidget(self.auto_resume_box)
+        layout.addLayout(self._build_gpus_row())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         layout.addWidget(self.buttons)
 
@@ -402,6 +414,30 @@ class TrainingEnvDialog(QDialog):
         self.interpreter_result.hide()
         self.interpreter_error.setText(problem)
         self.interpreter_error.show()
+
+    def _build_gpus_row(self) -> QHBoxLayout:
+        """GPUs per run on this machine: above 1, torchrun starts one process per GPU."""
+        self.gpus_spin = QSpinBox(self)
+        self.gpus_spin.setObjectName("gpusPerRunSpin")
+        self.gpus_spin.setRange(1, 64)
+        self.gpus_spin.setValue(self.settings.gpus_per_run)
+        self.gpus_spin.setToolTip(
+            "Above 1, each run trains under torchrun with one process per GPU, each on its "
+            "share of every batch (keep the batch size a multiple of it).")
+        self.gpus_spin.valueChanged.connect(self._set_gpus)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("GPUs per run on this computer", self))
+        row.addWidget(self.gpus_spin)
+        row.addStretch(1)
+        return row
+
+    def _set_gpus(self, gpus: int) -> None:
+        self.settings.gpus_per_run = gpus
+        save_settings(self.settings, self._store)
+
+    def _set_auto_resume(self, on: bool) -> None:
+        self.settings.auto_resume = on
+        save_settings(self.settings, self._store)
 
     def use_managed(self) -> None:
         self.settings.training_interpreter = ""

@@ -1,0 +1,1 @@
+"""The Generate panel: try an adapter on prompts, against its base, and keep the takes."""
