@@ -9,6 +9,7 @@ import numpy as np
 import soundfile
 
 from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.records import ExperimentRecord
 
 # The stand-in for the training worker: no torch, behaviour chosen by a mode word.
 FAKE_WORKER = Path(__file__).parent / "runner" / "fake_worker.py"
@@ -47,3 +48,16 @@ def write_tone(path: Path, seconds: float = 2.0, sample_rate: int = 16_000,
     data = mono if channels == 1 else np.stack([mono] * channels, axis=1)
     soundfile.write(str(path), data, sample_rate)
     return path
+
+
+def two_finished_runs(library: Library, experiment: ExperimentRecord) -> tuple[int, int]:
+    """A second experiment "other" (rank 8) beside ``experiment``; one run of each,
+    completed with loss 7.0 (``experiment``) and 8.0 ("other"). Returns their ids."""
+    other = library.experiments.create(
+        "other", dataset_id=experiment.dataset_id, config={"lora_r": 8}
+    )
+    first = library.runs.prepare_start(experiment.id)
+    finish_run(library, first.id, 7.0)
+    second = library.runs.prepare_start(other.id)
+    finish_run(library, second.id, 8.0)
+    return first.id, second.id

@@ -33,15 +33,24 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(self, message)
 
 
-def positive_id(text: str) -> int:
-    """An ID argument: a whole number from 1 up."""
+def _from_one(text: str, expected: str) -> int:
     try:
         value = int(text)
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an ID (a whole number from 1), got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+def positive_id(text: str) -> int:
+    """An ID argument: a whole number from 1 up."""
+    return _from_one(text, "an ID (a whole number from 1)")
+
+
+def positive_count(text: str) -> int:
+    """A count (``--limit``): a whole number from 1 up."""
+    return _from_one(text, "a whole number from 1")
 
 
 def dataset_link(text: str) -> int | str:

@@ -8,14 +8,11 @@ the adapter of any kept checkpoint as an adapter of its own.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import sys
 from typing import Any
 
 from musiclab_desktop.cli.arguments import command, positive_id
 from musiclab_desktop.cli.config_input import add_config_options, given_settings
-from musiclab_desktop.cli.output import loss_text, print_flushed
-from musiclab_desktop.core.errors import MusiclabError
+from musiclab_desktop.cli.output import loss_text
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import RunRecord
 
@@ -33,34 +30,11 @@ def runs_continue(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _train(lib: Library, run: RunRecord, args: argparse.Namespace, created: str) -> int:
-    """Train the PENDING run as ``runs start`` does: here (``--wait`` shows the terminal)
-    or in a background supervisor (``--detach``)."""
-    from musiclab_desktop.cli.runs import _announce, _run_line, _start_exit_code
-    from musiclab_desktop.runner.detach import start_detached
-    from musiclab_desktop.runner.foreground import train_in_foreground
-    from musiclab_desktop.runner.settings import load_settings
+    """Train the PENDING run as ``runs start`` does."""
+    from musiclab_desktop.cli.runs import _announce, train_pending
 
     _announce(run, args.json, created)
-    if args.detach:
-        pid = start_detached(lib.root, run)
-        with contextlib.suppress(MusiclabError):
-            lib.runs.claim(run.id, pid)
-        if not args.json:
-            print_flushed(f"Training in the background (supervisor pid {pid}). Follow it "
-                          f"with: musiclab runs logs {run.id} --follow")
-        return 0
-    stream = sys.stderr.buffer
-
-    def show_log(data: bytes) -> None:
-        stream.write(data)
-        stream.flush()
-
-    train_in_foreground(lib, run, settings=load_settings(),
-                        on_log=show_log if args.wait else None,
-                        on_notice=lambda text: print_flushed(text, error=True))
-    final = lib.runs.get(run.id)
-    _announce(final, args.json, _run_line(final))
-    return _start_exit_code(lib, final)
+    return train_pending(lib, run, args)
 
 
 def adapters_promote(lib: Library, args: argparse.Namespace) -> Any:

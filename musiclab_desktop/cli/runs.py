@@ -9,7 +9,7 @@ import re
 import sys
 from typing import Any
 
-from musiclab_desktop.cli.arguments import command, positive_id
+from musiclab_desktop.cli.arguments import command, positive_count, positive_id
 from musiclab_desktop.cli.config_input import add_config_options, given_settings
 from musiclab_desktop.cli.details import run_text, shown_run
 from musiclab_desktop.cli.output import loss_text, print_flushed, table
@@ -75,17 +75,6 @@ def _found_runs_human(found: Any) -> str:
         ["ID", "EXPERIMENT", "NAME", "STATUS", "STEP", "FINAL LOSS",
          *[name.upper() for name in columns], "TAGS", "ERROR"],
     )
-
-
-def _count(text: str) -> int:
-    """``--limit``: a whole number from 1 up."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
-    return value
 
 
 def _cell(value: Any) -> str:
@@ -190,10 +179,6 @@ def _run_line(run: Any) -> str:
 
 def runs_start(lib: Library, args: argparse.Namespace) -> int:
     """Create the run and train it: in this process (default, --wait) or detached."""
-    from musiclab_desktop.runner.detach import start_detached
-    from musiclab_desktop.runner.foreground import train_in_foreground
-    from musiclab_desktop.runner.settings import load_settings
-
     run = lib.runs.prepare_start(args.experiment_id, name=args.name,
                                  override=given_settings(args))
     if args.target:
@@ -202,6 +187,16 @@ def runs_start(lib: Library, args: argparse.Namespace) -> int:
         run = start_on_target(lib, run, args.target)
     _announce(run, args.json, f"Run {run.id} '{run.name}' created (PENDING).")
     _show_start_notice(lib, run.id)
+    return train_pending(lib, run, args)
+
+
+def train_pending(lib: Library, run: Any, args: argparse.Namespace) -> int:
+    """Train the PENDING run: in this process (``--wait`` shows the terminal) or in a
+    background supervisor (``--detach``); the exit code of ``runs start``."""
+    from musiclab_desktop.runner.detach import start_detached
+    from musiclab_desktop.runner.foreground import train_in_foreground
+    from musiclab_desktop.runner.settings import load_settings
+
     if args.detach:
         pid = start_detached(lib.root, run)
         # The supervisor owns the run from now on (it claims it too, maybe already; a
@@ -287,7 +282,7 @@ def add_runs(groups: Any) -> None:
     p.add_argument("--sort", metavar="NAME", help="sort by a run field or setting "
                                                   "(--sort=-NAME or --desc: descending)")
     p.add_argument("--desc", action="store_true", help="sort from the largest value")
-    p.add_argument("--limit", type=_count, metavar="N", help="at most N runs")
+    p.add_argument("--limit", type=positive_count, metavar="N", help="at most N runs")
     p = command(sub, "show", runs_show, run_text, "show one run")
     p.add_argument("run_id", type=positive_id)
     p = command(sub, "samples", runs_samples, _samples_human,

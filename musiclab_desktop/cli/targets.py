@@ -69,6 +69,41 @@ def _check_human(report: Any) -> str:
     return "\n".join(lines)
 
 
+def targets_setup(_lib: None, args: argparse.Namespace) -> Any:
+    """Create the target's training environment, streaming each step to stderr."""
+    from musiclab_desktop.runner.targets.remote_env import make_remote_plan, run_remote_setup
+    from musiclab_desktop.runner.targets.store import find_target
+
+    target = find_target(args.name)
+    plan = make_remote_plan(target, torch_args=args.torch or "",
+                            system_site_packages=args.system_site_packages,
+                            wheelhouse=args.wheelhouse or "")
+    print(f"{target.name}: {plan.hardware.describe()}; torch: {plan.torch.label}"
+          + (f" ({plan.torch.reason})" if plan.torch.reason else ""), file=sys.stderr)
+    if args.dry_run:
+        return {"target": target.name, "python": plan.python, "torch": plan.torch.pip_args(),
+                "wheel": str(plan.wheel), "steps": [{"title": title, "script": script}
+                                                    for title, script in plan.scripts()]}
+
+    def show(data: bytes) -> None:
+        sys.stderr.buffer.write(data)
+        sys.stderr.buffer.flush()
+
+    result = run_remote_setup(plan, show)
+    if not result.ok:
+        raise InvalidStateError(result.message)
+    return {"target": target.name, "python": plan.python, "message": result.message,
+            "steps": result.ran}
+
+
+def _setup_human(result: dict[str, Any]) -> str:
+    if "message" in result:
+        return str(result["message"])
+    steps = [f"  {step['title']}: {step['script']}" for step in result["steps"]]
+    return "\n".join([f"Would set up {result['python']} on '{result['target']}' with "
+                      f"{result['wheel']}:", *steps])
+
+
 def targets_trust(_lib: None, args: argparse.Namespace) -> Any:
     """Show the host's key fingerprints; add them to known_hosts when the user agrees."""
     from musiclab_desktop.runner.targets.ssh import scan_host_keys, trust_host_keys
@@ -136,6 +171,22 @@ def add_targets(groups: Any) -> None:
                 "connect and report the remote Python, torch, CUDA, GPUs and the train extra")
     p.set_defaults(needs_library=False)
     p.add_argument("name")
+    p = command(sub, "setup", targets_setup, _setup_human,
+                "create a training environment on the target (a venv in its work folder "
+                "with the right torch and MusicLab's train extra) and train with it")
+    p.set_defaults(needs_library=False)
+    p.add_argument("name")
+    p.add_argument("--torch", metavar="PIP_ARGS",
+                   help="pip arguments for torch instead of the build chosen for the "
+                        "target's GPU, e.g. 'torch --index-url https://download.pytorch.org/"
+                        "whl/cu126'")
+    p.add_argument("--system-site-packages", action="store_true",
+                   help="let the venv see the remote Python's packages (e.g. a cluster "
+                        "module's torch, kept when it fits)")
+    p.add_argument("--wheelhouse", metavar="DIR",
+                   help="install from this folder of wheels on the target, without an index")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would run on the target, change nothing")
     p = command(sub, "trust", targets_trust, lambda r: f"Trusted the host keys of "
                 f"'{r['trusted']}' (added to {r['known_hosts']}).",
                 "show an unknown host's key fingerprints and trust them")

@@ -25,6 +25,7 @@ from typing import Any
 from musiclab_desktop.core.config import MIN_CLIP_SECONDS
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import ValidationError
+from musiclab_desktop.core.json_lines import numbered_rows
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
 CAPTION_KEYS = ("text", "caption", "description")
@@ -155,13 +156,8 @@ def _read_csv_captions(path: Path, captions: dict[str, ClipMetadata]) -> None:
 
 
 def _read_jsonl_captions(path: Path, captions: dict[str, ClipMetadata]) -> None:
-    for number, line in enumerate(_metadata_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise _metadata_error(path, number, f"is not valid JSON ({exc})") from exc
+    lines = _metadata_text(path).splitlines()
+    for number, row in numbered_rows(lines, lambda n, why: _metadata_error(path, n, why)):
         if not isinstance(row, dict):
             raise _metadata_error(path, number, "is not a JSON object with file_name and "
                                                 "text")

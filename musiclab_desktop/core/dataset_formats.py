@@ -27,6 +27,8 @@ from typing import Any
 
 from musiclab_desktop.core.audio_scan import ProgressCallback, ScannedClip, probe_clip
 from musiclab_desktop.core.errors import InvalidStateError, ValidationError
+from musiclab_desktop.core.export_folder import empty_export_folder
+from musiclab_desktop.core.json_lines import numbered_rows
 from musiclab_desktop.core.records import DatasetItemRecord
 
 EXPORT_FORMATS = ("audiofolder", "audiocraft")
@@ -67,13 +69,7 @@ def read_manifest(manifest: Path) -> list[Path]:
             f"Cannot read the manifest {manifest}: {exc}.", {"manifest": "unreadable"}
         ) from None
     clips = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise _manifest_error(manifest, number, f"is not valid JSON ({exc})") from exc
+    for number, row in numbered_rows(lines, lambda n, why: _manifest_error(manifest, n, why)):
         if not isinstance(row, dict) or not isinstance(row.get("path"), str):
             raise _manifest_error(manifest, number, 'has no "path" of an audio file')
         clips.append(_resolve(manifest, row["path"]))
@@ -160,7 +156,7 @@ def export_items(
     usable = [item for item in items if item.usable and Path(item.path).is_file()]
     if not usable:
         raise InvalidStateError("The dataset has no usable clip whose file still exists.")
-    folder = _empty_folder(destination)
+    folder = empty_export_folder(destination)
     splits = split_items(usable, valid_split)
     write = _write_audiofolder if fmt == "audiofolder" else _write_audiocraft
     try:
@@ -172,21 +168,6 @@ def export_items(
     return DatasetExport(
         folder, fmt, {split: len(chosen) for split, chosen in splits.items()}, manifests
     )
-
-
-def _empty_folder(folder: Path) -> Path:
-    folder = folder.expanduser()
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ValidationError(
-            f"{folder} already exists and is not an empty folder; "
-            "name a new folder to export into.",
-            {"destination": "not empty"},
-        )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidStateError(f"Cannot create {folder}: {exc.strerror}.") from exc
-    return folder.resolve()
 
 
 def _copy(item: DatasetItemRecord, target: Path) -> Path:

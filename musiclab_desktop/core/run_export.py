@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from musiclab_desktop.core.config_files import config_file_text
-from musiclab_desktop.core.errors import InvalidStateError, ValidationError
+from musiclab_desktop.core.errors import InvalidStateError
+from musiclab_desktop.core.export_folder import empty_export_folder
 
 if TYPE_CHECKING:
     from musiclab_desktop.core.library import Library
@@ -46,7 +47,7 @@ class RunExport:
 def export_run(library: Library, run_id: int, destination: str | Path) -> RunExport:
     """Write run ``run_id`` into ``destination`` (a new or empty folder)."""
     detail = library.runs.detail(run_id)
-    folder = _empty_folder(Path(destination).expanduser())
+    folder = empty_export_folder(Path(destination))
     try:
         _write_json(folder / "run.json", detail.to_json())
         (folder / "config.toml").write_text(
@@ -63,20 +64,6 @@ def export_run(library: Library, run_id: int, destination: str | Path) -> RunExp
         ) from exc
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     return RunExport(folder, files, samples, adapter)
-
-
-def _empty_folder(folder: Path) -> Path:
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ValidationError(
-            f"{folder} already exists and is not an empty folder; "
-            "name a new folder to export into.",
-            {"destination": "not empty"},
-        )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidStateError(f"Cannot create {folder}: {exc.strerror}.") from exc
-    return folder.resolve()
 
 
 def _write_json(path: Path, document: Any) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,18 @@ def generation_idle_timeout(store: QSettings | None = None) -> float:
         return max(0.0, float(value))
     except ValueError:
         return DEFAULT_IDLE_TIMEOUT_S
+
+
+def idle_timeout_overridden() -> bool:
+    """True when the environment variable sets the idle timeout (the setting is unused)."""
+    return os.environ.get(IDLE_TIMEOUT_ENV_VAR) is not None
+
+
+def save_generation_idle_timeout(seconds: float, store: QSettings | None = None) -> None:
+    """Store the idle timeout (seconds, 0: never); the next worker started uses it."""
+    target = store if store is not None else user_store()
+    target.setValue(IDLE_TIMEOUT_KEY, max(0.0, float(seconds)))
+    target.sync()
 
 
 def generation_command(python: str, idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
@@ -99,11 +112,14 @@ class GenerationClient(QObject):
 
     def __init__(self, library: Library | None, settings: RunnerSettings | None = None, *,
                  idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S, device: str = "auto",
-                 command: list[str] | None = None, parent: QObject | None = None) -> None:
+                 command: list[str] | None = None, parent: QObject | None = None,
+                 idle_timeout_source: Callable[[], float] | None = None) -> None:
         super().__init__(parent)
         self._library = library
         self.settings = settings or RunnerSettings.from_environment()
         self.idle_timeout_s = idle_timeout_s
+        # Asked at each worker start, so a setting changed meanwhile applies to the next one.
+        self._idle_timeout_source = idle_timeout_source
         self.device = device
         self._command = command
         self._process: QProcess | None = None
@@ -155,6 +171,8 @@ class GenerationClient(QObject):
     # --- the process ------------------------------------------------------------------
 
     def _start(self) -> None:
+        if self._idle_timeout_source is not None:
+            self.idle_timeout_s = self._idle_timeout_source()
         command = self._command or generation_command(
             training_interpreter(self.settings), self.idle_timeout_s, self.device)
         if self._process is not None:

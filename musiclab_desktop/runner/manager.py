@@ -32,9 +32,8 @@ from musiclab_desktop.runner.event_points import points_of, progress_of
 from musiclab_desktop.runner.interpreter import WorkerCommand, worker_command_for
 from musiclab_desktop.runner.job import Ending, Job, StopReason, release, worker_process
 from musiclab_desktop.runner.outcome import record_outcome
-from musiclab_desktop.runner.process_probe import terminate_pid
-from musiclab_desktop.runner.reconcile import end_orphan, owner_gone, reconcile, worker_alive
-from musiclab_desktop.runner.sample_rows import record_samples
+from musiclab_desktop.runner.output_store import OutputStore
+from musiclab_desktop.runner.owner_watch import OwnerWatch
 from musiclab_desktop.runner.settings import RunnerSettings
 from musiclab_desktop.runner.targets.seam import (
     REMOTE_CANCEL_GRACE_S,
@@ -82,23 +81,20 @@ class RunManager(QObject):
         # Runs whose process ended while their output or outcome could not be stored:
         # kept here, with everything they said, and written when the disk has room.
         self._unsaved: dict[int, Ending] = {}
-        self._storage_message: str | None = None
+        self._output = OutputStore(library, lambda: self.settings, self.storageProblem.emit,
+                                   self.sampleRecorded.emit)
         self._retry_timer = QTimer(self)
         self._retry_timer.setInterval(_RETRY_MS)
         self._retry_timer.timeout.connect(self._retry_unsaved)
-        # Runs of dead owners that the user cancelled here: once their worker has
-        # stopped, they end CANCELLED (not "interrupted").
-        self._foreign_cancels: set[int] = set()
         # Runs on a target whose follower died with its owner (a crashed window) keep
         # training there; a manager that adopts them follows them again from what the
         # database holds (runner/targets). The window does; short-lived commands not.
         self.adopt_remote_runs = False
         # Keeps this process's runs' heartbeat fresh and ends runs whose owner died,
-        # for as long as this manager lives (see runner/reconcile.py).
-        self._watch_timer = QTimer(self)
-        self._watch_timer.setInterval(self.settings.watch_interval_ms)
-        self._watch_timer.timeout.connect(self._watch_owners)
-        self._watch_timer.start()
+        # for as long as this manager lives (see runner/owner_watch.py).
+        self._owners = OwnerWatch(library, lambda: self.settings, self.active_run_ids,
+                                  self._reattach_remote_runs, self)
+        self._owners.ended.connect(self._announce_end)
 
     # --- public API ------------------------------------------------------------
 
@@ -146,7 +142,7 @@ class RunManager(QObject):
             return
         job = self._jobs.get(run_id)
         if job is None:
-            self._cancel_foreign(run_id)
+            self._owners.cancel(run_id)
             return
         grace = self.settings.cancel_grace_seconds if grace_s is None else grace_s
         self._stop_job(job, StopReason.USER, grace)
@@ -156,16 +152,13 @@ class RunManager(QObject):
 
         Done again every ``watch_interval_ms`` for as long as the manager lives.
         """
-        return self._reconcile()
+        return self._owners.reconcile()
 
-    def _reconcile(self) -> list[RunRecord]:
-        ended = reconcile(self._library, held=self.active_run_ids(),
-                          cancelled=self._foreign_cancels)
+    def _reattach_remote_runs(self) -> None:
         if self.adopt_remote_runs and not self._closing:
             for run in remote_runs_to_reattach(self._library, held=self.active_run_ids()):
                 self._library.runs.claim(run.id, os.getpid())
                 self._launch(run)
-        return ended
 
     def active_run_ids(self) -> list[int]:
         """Runs this manager owns: running first, then queued in order."""
@@ -190,7 +183,7 @@ class RunManager(QObject):
         """
         job = self._jobs.get(run_id)
         if job is not None:
-            self._store(job, force=False)
+            self._output.store(job, force=False)
 
     def shutdown(self, cancel_running: bool, timeout_s: float | None = None) -> None:
         """Stop every run before the application exits, storing all their output.
@@ -222,7 +215,7 @@ class RunManager(QObject):
         self._retry_unsaved()  # a last try: output still unwritable now is lost on exit
         self._flush_timer.stop()
         self._retry_timer.stop()
-        self._watch_timer.stop()
+        self._owners.stop()
 
     # --- starting --------------------------------------------------------------
 
@@ -290,7 +283,7 @@ class RunManager(QObject):
         job.buffer.add_log(data)
         job.tail.add(data)
         self.logBytes.emit(job.run_id, data)
-        self._flush_if_full(job)
+        self._output.store_if_full(job)
 
     def _read_events(self, job: Job) -> None:
         data = bytes(job.process.readAllStandardOutput().data())
@@ -314,8 +307,8 @@ class RunManager(QObject):
             job.progress = progress
             self.progressChanged.emit(job.run_id, *progress)
         if job.samples:
-            self._store(job, force=False)  # a listener hears a sample as soon as it exists
-        self._flush_if_full(job)
+            self._output.store(job, force=False)  # a listener hears a sample as soon as it exists
+        self._output.store_if_full(job)
 
     def _note_event(self, job: Job, event: Event) -> None:
         if job.run.target and job.run.status == RunStatus.PENDING and marks_start(event):
@@ -329,46 +322,9 @@ class RunManager(QObject):
         elif isinstance(event, SampleEvent):
             job.samples.append(event)
 
-    def _flush_if_full(self, job: Job) -> None:
-        settings = self.settings
-        if job.buffer.is_full(settings.flush_log_bytes, settings.flush_metric_points):
-            self._store(job, force=False)
-
     def _flush_all(self) -> None:
         for job in list(self._jobs.values()):
-            self._store(job, force=False)
-
-    def _store(self, job: Job, *, force: bool) -> bool:
-        """Write what the job said; on a storage failure keep it all and say so once."""
-        try:
-            job.buffer.flush(self._library.telemetry)
-            self._store_progress(job, force=force)
-            self._store_samples(job)
-        except StorageError as exc:
-            if str(exc) != self._storage_message:
-                self._storage_message = str(exc)
-                self.storageProblem.emit(str(exc))
-            return False
-        self._storage_message = None
-        return True
-
-    def _store_samples(self, job: Job) -> None:
-        if not job.samples:
-            return
-        ids = record_samples(self._library, job.run_id, job.samples)
-        job.samples.clear()
-        for sample_id in ids:
-            self.sampleRecorded.emit(job.run_id, sample_id)
-
-    def _store_progress(self, job: Job, *, force: bool) -> None:
-        if job.progress is None or job.progress == job.stored_progress:
-            return
-        now = time.monotonic()
-        if not force and now - job.progress_stored_at < self.settings.progress_interval_ms / 1000:
-            return
-        step, total = job.progress
-        self._library.runs.record_progress(job.run_id, step, total or None)
-        job.stored_progress, job.progress_stored_at = job.progress, now
+            self._output.store(job, force=False)
 
     # --- stopping and finishing ------------------------------------------------
 
@@ -435,12 +391,11 @@ class RunManager(QObject):
         """Store the run's last output and its outcome; park it when the disk refuses."""
         job = ending.job
         status = None
-        if self._store(job, force=True):
+        if self._output.store(job, force=True):
             try:
                 status = record_outcome(self._library, ending)
             except StorageError as exc:
-                self._storage_message = str(exc)
-                self.storageProblem.emit(str(exc))
+                self._output.report(str(exc))
         if status is None:
             self._unsaved[job.run_id] = ending
             self._retry_timer.start()
@@ -466,39 +421,3 @@ class RunManager(QObject):
     def _announce_end(self, run_id: int, status: str) -> None:
         self.runStatusChanged.emit(run_id, status)
         self.runFinished.emit(run_id, status)
-
-    # --- runs owned by other processes ------------------------------------------
-
-    def _watch_owners(self) -> None:
-        """Say this process is alive for its runs; end the runs whose owner died."""
-        try:
-            self._library.runs.heartbeat(self.active_run_ids(), os.getpid())
-            ended = self._reconcile()
-        except MusiclabError:
-            return  # a full or busy data folder: try again on the next tick
-        for record in ended:
-            self._foreign_cancels.discard(record.id)
-            self._announce_end(record.id, record.status)
-        if not self._foreign_cancels:
-            self._watch_timer.setInterval(self.settings.watch_interval_ms)
-
-    def _cancel_foreign(self, run_id: int) -> None:
-        library = self._library
-        run = library.runs.get(run_id)
-        if not run.is_active:
-            raise InvalidStateError(f"Run '{run.name}' has already finished ({run.status}).")
-        if worker_alive(library, run) and terminate_pid(run.pid or 0):
-            if owner_gone(run):
-                # Its worker outlived its owner: nobody else will record the end, so
-                # the watch records it (soon) once the worker has stopped.
-                self._foreign_cancels.add(run_id)
-                self._watch_timer.setInterval(min(self.settings.watch_interval_ms, 500))
-            return  # otherwise its owner sees the worker stop and records CANCELLED
-        if owner_gone(run):
-            record = end_orphan(library, run, user_cancelled=True)
-            if record is not None:
-                self._announce_end(run_id, record.status)
-            return
-        # Queued in a live process: cancelled here; that process will not start it.
-        self._announce_end(run_id, library.runs.cancel(run_id).status)
-

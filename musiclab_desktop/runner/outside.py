@@ -14,6 +14,7 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import RunRecord
 from musiclab_desktop.runner.process_probe import terminate_pid
 from musiclab_desktop.runner.reconcile import end_orphan, is_orphan, owner_gone, worker_alive
+from musiclab_desktop.runner.targets.run_state import awaits_reattach
 
 POLL_S = 0.25
 ORPHAN_CHECK_S = 1.0
@@ -28,6 +29,8 @@ def cancel_from_outside(library: Library, run_id: int, grace_s: float) -> RunRec
     another command) records the end. A run queued in a live process is marked
     CANCELLED here. A run whose owner died is ended here once its worker has stopped:
     COMPLETED when its adapter was fully written, else CANCELLED (runner/reconcile.py).
+    A run on a target that nobody follows any more is cancelled on the target too,
+    and its checkpoint, log and metrics brought back (runner/targets/remote_cancel.py).
     """
     run = library.runs.get(run_id)
     if run.is_terminal:
@@ -44,7 +47,24 @@ def cancel_from_outside(library: Library, run_id: int, grace_s: float) -> RunRec
     elif not owner_gone(run):
         return library.runs.cancel(run_id)  # queued in a live process: it will not start it
     # Nobody recorded the end: the owner is gone.
+    if awaits_reattach(run) and not worker_alive(library, run):
+        _cancel_on_its_target(library, run, grace_s)
     return end_orphan(library, run, user_cancelled=True) or library.runs.get(run_id)
+
+
+def _cancel_on_its_target(library: Library, run: RunRecord, grace_s: float) -> None:
+    """A run on a target that nobody follows trains on there: cancel it there too."""
+    from musiclab_desktop.runner.targets.remote_cancel import cancel_on_target
+    from musiclab_desktop.runner.targets.seam import REMOTE_CANCEL_GRACE_S
+
+    # The worker checkpoints on a machine that may be slower to answer: wait as the
+    # window waits for a followed remote run.
+    grace_s = max(grace_s, REMOTE_CANCEL_GRACE_S)
+    if not cancel_on_target(library, run, grace_s):
+        raise InvalidStateError(
+            f"Run '{run.name}' was told to stop on its run target '{run.target}' but is "
+            f"still running there after {grace_s:.0f} s; cancel it again, or open the app "
+            "to follow it until it stops.")
 
 
 def _wait_end(library: Library, run_id: int, seconds: float) -> RunRecord | None:

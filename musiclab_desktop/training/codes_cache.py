@@ -3,6 +3,12 @@
 Each clip is encoded whole (in fixed chunks to bound memory) and stored as int16
 codes of shape (codebooks, frames); epochs crop segments from the cached codes,
 so no epoch ever runs EnCodec again, and a resumed run reuses the files.
+
+``MUSICLAB_CODES_CACHE`` names a folder shared by runs instead (a run target sets it to
+its ``WORK/cache/codes``, beside its content-addressed clip cache): a clip's codes are
+keyed by its path, size and modification time plus the codec's identity, and a staged
+clip's path holds its content's sha256, so a second run on the same dataset on that
+target encodes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +32,14 @@ if TYPE_CHECKING:
     from transformers import EncodecModel
 
 CACHE_DIR = "codes_cache"
+CACHE_DIR_ENV_VAR = "MUSICLAB_CODES_CACHE"
 CHUNK_SECONDS = 30
+
+
+def cache_folder(output_dir: Path) -> Path:
+    """Where the codes are cached: the shared folder the environment names, else the run's."""
+    shared = os.environ.get(CACHE_DIR_ENV_VAR, "").strip()
+    return Path(shared) if shared else output_dir / CACHE_DIR
 
 
 @dataclass(frozen=True)

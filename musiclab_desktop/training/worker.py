@@ -24,7 +24,7 @@ from musiclab_desktop.core.protocol import Phase
 from musiclab_desktop.training import distributed
 from musiclab_desktop.training.batching import BatchBuilder
 from musiclab_desktop.training.cancel import CancelFlag
-from musiclab_desktop.training.codes_cache import CACHE_DIR, EncodedClip, encode_clips
+from musiclab_desktop.training.codes_cache import EncodedClip, cache_folder, encode_clips
 from musiclab_desktop.training.disk_room import save_with_room
 from musiclab_desktop.training.errors import ConfigError, DataError
 from musiclab_desktop.training.hardware import (
@@ -201,7 +201,7 @@ def _encode(
     encoded, fresh = encode_clips(
         clips,
         loaded,
-        distributed.own_folder(output_dir / CACHE_DIR),
+        distributed.own_folder(cache_folder(output_dir)),
         min_frames,
         reporter.warning,
         lambda: cancel.requested,

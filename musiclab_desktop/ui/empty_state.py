@@ -10,24 +10,31 @@ from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.widgets import muted_label, title_label
 
 
+def centred_column(page: QWidget, *, max_width: int, weight: int) -> QVBoxLayout:
+    """Lay ``page`` out as a centred column of bounded width; returns the column's layout.
+
+    The column is added without an alignment flag, so wrapped text gets its height for
+    that width (an aligned label would not)."""
+    outer = QHBoxLayout(page)
+    outer.setContentsMargins(32, 32, 32, 32)
+    column = QWidget(page)
+    column.setMaximumWidth(max_width)
+    outer.addStretch(1)
+    outer.addWidget(column, weight)
+    outer.addStretch(1)
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(10)
+    return layout
+
+
 class EmptyState(QWidget):
     """Icon, title, one or two sentences and an optional button, centred."""
 
     def __init__(self, icon_name: str, title: str, text: str, button_text: str = "",
                  parent: QWidget | None = None, icon_size: int = 56) -> None:
         super().__init__(parent)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(32, 32, 32, 32)
-        # A centred column of bounded width, added without an alignment flag, so the
-        # wrapped text gets its height for that width (an aligned label would not).
-        column = QWidget(self)
-        column.setMaximumWidth(460)
-        outer.addStretch(1)
-        outer.addWidget(column, 4)
-        outer.addStretch(1)
-        layout = QVBoxLayout(column)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
+        layout = centred_column(self, max_width=460, weight=4)
         layout.addStretch(3)
         glyph = QLabel(self)
         glyph.setPixmap(icon(icon_name, QPalette.ColorRole.PlaceholderText)

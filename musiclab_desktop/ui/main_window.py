@@ -279,7 +279,9 @@ class MainWindow(QMainWindow):
 
         python = training_interpreter(self.run_manager.settings)
         self.demo_progress = DemoProgressDialog(DEMO_STEPS, self)
-        relay = ProgressRelay(self.demo_progress)
+        # No parent: the pool thread reports through it, so it must outlive the dialog
+        # and the window (the op's closure keeps it alive until the build returns).
+        relay = ProgressRelay()
         relay.progressed.connect(self.demo_progress.on_step)
         self.controller.make_demo(self, python, self._on_demo_ready,
                                   lambda index: relay.report(index, len(DEMO_STEPS))).failure(

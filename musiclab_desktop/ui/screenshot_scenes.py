@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap
@@ -20,6 +21,9 @@ from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
 from musiclab_desktop.ui.sample_data import populate
 from musiclab_desktop.ui.window_factory import application, create_main_window
+
+if TYPE_CHECKING:
+    from musiclab_desktop.ui.runs.runs_page import RunsPage
 
 FEATURED = "Lo-fi piano, 30 s clips"
 
@@ -233,14 +237,20 @@ def scene_runs_live(library: Library, root: Path, size: QSize, out: Path) -> Pat
     return _save_and_close(window, out)
 
 
-def scene_runs_compare(library: Library, root: Path, size: QSize, out: Path) -> Path:
-    window = _runs_tab(library, root, size)
+def _compare_first_three(window: MainWindow) -> RunsPage:
+    """Check the first three finished runs and compare them; the page once read."""
     page = window.runs_page
     finished = sorted((run for run in page.model.runs() if run.is_terminal), key=lambda r: r.id)
     for run in finished[:3]:
         page.model.set_checked(run.id, True)
     page.request_compare()
     wait_for_ops()
+    return page
+
+
+def scene_runs_compare(library: Library, root: Path, size: QSize, out: Path) -> Path:
+    window = _runs_tab(library, root, size)
+    _compare_first_three(window)
     _settle(12)
     return _save_and_close(window, out)
 
@@ -280,12 +290,7 @@ def scene_samples_run(library: Library, root: Path, size: QSize, out: Path) -> P
 
 
 def _compare_samples(window: MainWindow) -> None:
-    page = window.runs_page
-    finished = sorted((run for run in page.model.runs() if run.is_terminal), key=lambda r: r.id)
-    for run in finished[:3]:
-        page.model.set_checked(run.id, True)
-    page.request_compare()
-    wait_for_ops()
+    page = _compare_first_three(window)
     page.detail_tabs.setCurrentWidget(page.samples_view)
     page.detail_scroll.verticalScrollBar().setValue(0)
     total = sum(page.splitter.sizes())  # the grid gets most of the room

@@ -2,13 +2,16 @@
 
 A list of the stored targets beside a form for the selected one. "Check" connects in
 the background (ui/ops.py) and reports the remote Python, torch, CUDA, GPUs and the
-train extra. Host keys are the user's ssh's business: an unknown host is reported
-with the command that shows its fingerprint (``musiclab targets trust NAME``).
+train extra. "Set up" creates a training environment on the target
+(runner/targets/remote_env.py) with its steps streamed into a terminal view, and
+points the target's remote Python at it. Host keys are the user's ssh's business: an
+unknown host is reported with the command that shows its fingerprint
+(``musiclab targets trust NAME``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,16 +31,22 @@ from PySide6.QtWidgets import (
 
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import MusiclabError
+from musiclab_desktop.runner.managed_env import SetupResult
 from musiclab_desktop.runner.targets.check import CheckReport, check_target
 from musiclab_desktop.runner.targets.model import Target, TargetKind
+from musiclab_desktop.runner.targets.remote_env import make_remote_plan, run_remote_setup
 from musiclab_desktop.runner.targets.store import add_target, load_targets, remove_target
 from musiclab_desktop.ui.ops import QueryOp, describe_error
+from musiclab_desktop.ui.terminal import TerminalView
 
 _KINDS = [("SSH host", TargetKind.SSH), ("SLURM cluster (login node over SSH)", TargetKind.SLURM)]
 
 
 class TargetsDialog(QDialog):
     """Add, edit, check and remove run targets (stored in ``store``: the app's settings)."""
+
+    # The set-up's terminal bytes, emitted off the GUI thread, shown on it (queued).
+    setupOutput = Signal(bytes)
 
     def __init__(self, parent: QWidget | None = None, store: QSettings | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +62,11 @@ class TargetsDialog(QDialog):
         self.check_result.setObjectName("targetCheckResult")
         self.check_result.setWordWrap(True)
         self.check_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setup_terminal = TerminalView(self)
+        self.setup_terminal.setObjectName("targetSetupTerminal")
+        self.setup_terminal.setMinimumHeight(160)
+        self.setup_terminal.hide()
+        self.setupOutput.connect(self.setup_terminal.feed)
         self._layout()
         self._reload()
 
@@ -102,6 +116,12 @@ class TargetsDialog(QDialog):
         self.check_button = QPushButton("Check", self)
         self.check_button.setObjectName("checkTargetButton")
         self.check_button.clicked.connect(self._check)
+        self.setup_button = QPushButton("Set up…", self)
+        self.setup_button.setObjectName("setupTargetButton")
+        self.setup_button.setToolTip("Create a training environment in the work folder: a venv "
+                                     "with the torch build for the target's GPU and MusicLab's "
+                                     "train extra; the target then trains with it.")
+        self.setup_button.clicked.connect(self._setup)
         left = QVBoxLayout()
         left.addWidget(self.list, 1)
         row = QHBoxLayout()
@@ -118,9 +138,11 @@ class TargetsDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
+        buttons.addWidget(self.setup_button)
         buttons.addWidget(self.save_button)
         right.addLayout(buttons)
         right.addWidget(self.check_result)
+        right.addWidget(self.setup_terminal, 1)
         right.addStretch(1)
         body = QHBoxLayout()
         body.addLayout(left, 1)
@@ -227,6 +249,43 @@ class TargetsDialog(QDialog):
         self.check_result.setText(f"Connecting to {printable(target.host)}...")
         QueryOp(self, op=lambda: check_target(target), success=self._checked).failure(
             self._check_failed).run_in_background()
+
+    def _setup(self) -> None:
+        try:
+            target = self.target()
+            add_target(target, self._store, replace=True)  # set up what the form shows
+        except MusiclabError as exc:
+            self.check_result.setText(str(exc))
+            return
+        self.setup_button.setEnabled(False)
+        self.check_button.setEnabled(False)
+        self.setup_terminal.clear()
+        self.setup_terminal.show()
+        self.check_result.setText(f"Setting up a training environment on "
+                                  f"{printable(target.name)}...")
+        store, emit = self._store, self.setupOutput.emit
+
+        def work() -> SetupResult:
+            plan = make_remote_plan(target)
+            emit(f"{target.name}: {plan.hardware.describe()}; torch: {plan.torch.label}\n"
+                 .encode())
+            return run_remote_setup(plan, emit, store)
+
+        QueryOp(self, op=work, success=lambda result: self._set_up(target, result)).failure(
+            self._setup_failed).run_in_background()
+
+    def _set_up(self, target: Target, result: SetupResult) -> None:
+        self.setup_button.setEnabled(True)
+        self.check_button.setEnabled(True)
+        self.check_result.setText(printable(result.message))
+        if result.ok:
+            self._reload(select=target.name)
+            self.check_result.setText(printable(result.message))
+
+    def _setup_failed(self, exc: Exception) -> None:
+        self.setup_button.setEnabled(True)
+        self.check_button.setEnabled(True)
+        self.check_result.setText(describe_error(exc))
 
     def _checked(self, report: CheckReport) -> None:
         self.check_button.setEnabled(True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QCommandLinkButton, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCommandLinkButton, QWidget
 
+from musiclab_desktop.ui.empty_state import centred_column
 from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.widgets import muted_label, title_label
 
@@ -31,17 +32,9 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(32, 32, 32, 32)
         # A centred column of bounded width, as the other empty states.
-        column = QWidget(self)
-        column.setMaximumWidth(620)
-        outer.addStretch(1)
-        outer.addWidget(column, 6)
-        outer.addStretch(1)
-        layout = QVBoxLayout(column)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
+        layout = centred_column(self, max_width=620, weight=6)
+        column = layout.parentWidget()
         layout.addStretch(2)
         title = title_label("Welcome to MusicLab", column, factor=1.4)
         title.setObjectName("welcomeTitle")

@@ -13,7 +13,7 @@ import pytest
 from musiclab_desktop.core.library import Library
 
 from cli_kit import musiclab
-from shared_kit import fake_interpreter, finish_run, write_tone
+from shared_kit import fake_interpreter, finish_run, two_finished_runs, write_tone
 
 
 @pytest.fixture
@@ -134,16 +134,10 @@ def test_config_defaults_writes_a_file_that_loads_back(tmp_path: Path) -> None:
 
 @pytest.fixture
 def finished_runs(library: Library, experiment_with_dataset):
-    other = library.experiments.create(
-        "other", dataset_id=experiment_with_dataset.dataset_id, config={"lora_r": 8}
-    )
-    first = library.runs.prepare_start(experiment_with_dataset.id)
-    finish_run(library, first.id, 7.0)
-    second = library.runs.prepare_start(other.id)
-    finish_run(library, second.id, 8.0)
+    first, second = two_finished_runs(library, experiment_with_dataset)
     root = library.root
     library.close()
-    return root, first.id, second.id
+    return root, first, second
 
 
 def test_notes_tags_and_filters_through_the_cli(finished_runs) -> None:
@@ -209,26 +203,17 @@ def test_runs_export_writes_a_self_contained_folder(
         run.id, [(1, "loss", 9.5, 1.0), (2, "loss", 9.0, 2.0), (2, "lr", 1e-4, 2.0)]
     )
     write_tone(Path(run.output_dir) / "sample-0.wav")
-    library.samples.record(
-        run.id,
-        step=2,
-        prompt_index=0,
-        prompt="calm",
-        seed=1,
-        seconds=2.0,
-        sample_rate=16000,
-        path="sample-0.wav",
-    )
-    library.samples.record(
-        run.id,
-        step=2,
-        prompt_index=1,
-        prompt="gone",
-        seed=1,
-        seconds=2.0,
-        sample_rate=16000,
-        path="missing.wav",
-    )
+    for index, (prompt, path) in enumerate([("calm", "sample-0.wav"), ("gone", "missing.wav")]):
+        library.samples.record(
+            run.id,
+            step=2,
+            prompt_index=index,
+            prompt=prompt,
+            seed=1,
+            seconds=2.0,
+            sample_rate=16000,
+            path=path,
+        )
     finish_run(library, run.id, 9.0)
     root = library.root
     library.close()

@@ -10,23 +10,18 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.run_filter import parse_run_filter
 from musiclab_desktop.core.services.run_search import settings_that_differ
 
-from shared_kit import finish_run
+from shared_kit import two_finished_runs
 
 
 @pytest.fixture
 def three_runs(library: Library, experiment_with_dataset):
     """Two experiments; runs with rank 16 / loss 7.0, rank 8 / loss 8.0, and a failed one."""
-    other = library.experiments.create(
-        "other", dataset_id=experiment_with_dataset.dataset_id, config={"lora_r": 8}
-    )
-    good = library.runs.prepare_start(experiment_with_dataset.id)
-    finish_run(library, good.id, 7.0)
-    worse = library.runs.prepare_start(other.id)
-    finish_run(library, worse.id, 8.0)
-    failed = library.runs.prepare_start(other.id, override={"learning_rate": 1e-3})
+    good, worse = two_finished_runs(library, experiment_with_dataset)
+    other = library.runs.get(worse).experiment_id
+    failed = library.runs.prepare_start(other, override={"learning_rate": 1e-3})
     library.runs.mark_running(failed.id, pid=None)
     library.runs.fail(failed.id, "boom", "internal")
-    return good.id, worse.id, failed.id
+    return good, worse, failed.id
 
 
 def _run(**fields):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.protocol import EXIT_CANCELLED
 from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.runner.process_probe import pid_alive
@@ -163,3 +164,60 @@ def test_two_gpus_per_run_trains_under_torchrun_on_the_target(
     # Rank 0 alone speaks: every step once in the chart, one adapter.
     assert [s for s, n, _v, _t in watch.points if n == "loss"] == [1, 2, 3, 4]
     assert record.adapter_id is not None
+
+
+def test_a_second_run_on_the_same_dataset_encodes_nothing_on_the_target(
+        library: Library, make_clips, tiny_model: Path, ssh_target: Target, qtbot) -> None:
+    first = _prepare(library, make_clips, tiny_model, ssh_target, max_steps=1, num_epochs=1)
+    manager = RunManager(library, RunnerSettings())
+    logs = []
+    for run in (first, library.runs.prepare_start(first.experiment_id)):
+        assign_target(library, library.runs.get(run.id), ssh_target)
+        watch = RunWatch(manager, run.id)
+        manager.start(library.runs.get(run.id))
+        qtbot.waitUntil(lambda watch=watch: bool(watch.finished), timeout=300_000)
+        assert watch.finished == [RunStatus.COMPLETED], library.runs.get(run.id).error
+        logs.append(bytes(watch.log))
+    assert b"4 clips ready (4 encoded, 0 from cache)" in logs[0]
+    assert b"4 clips ready (0 encoded, 4 from cache)" in logs[1]
+    # The codes live beside the clip cache, not in either run's folder.
+    work = Path(ssh_target.work_dir)
+    assert len(list((work / "cache" / "codes").glob("*.npy"))) == 4
+    assert not list((work / "runs").glob("*/codes_cache"))
+
+
+def test_cli_cancel_of_a_run_nobody_follows_stops_it_on_the_ssh_target(
+        library: Library, make_clips, tiny_model: Path, ssh_target: Target, qtbot) -> None:
+    run = _prepare(library, make_clips, tiny_model, ssh_target, max_steps=400,
+                   num_epochs=200)
+    owner = subprocess.Popen([MUSICLAB, "--data-dir", str(library.root), "runs", "supervise",
+                              str(run.id)], env=os.environ.copy(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        qtbot.waitUntil(lambda: bool(library.telemetry.all_series_arrays(run.id)),
+                        timeout=240_000)
+        follower = library.runs.get(run.id).pid
+        owner.kill()
+    finally:
+        owner.wait()
+    qtbot.waitUntil(lambda: not pid_alive(follower), timeout=30_000)
+    state = load_remote_state(library, run.id)
+    remote = Path(state["remote_run_dir"])
+    worker = int((remote / "worker.pid").read_text())
+    assert pid_alive(worker), "the remote worker trains on without a follower"
+
+    done = subprocess.run([MUSICLAB, "--data-dir", str(library.root), "runs", "cancel",
+                           str(run.id)], env=os.environ.copy(), capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    record = library.runs.get(run.id)
+    assert record.status == RunStatus.CANCELLED, record.error
+    # The worker itself stopped on the SIGTERM, as a cancelled worker does.
+    assert (remote / "exit_code").read_text().strip() == str(EXIT_CANCELLED)
+    assert not pid_alive(worker)
+    checkpoints = Path(record.output_dir or "") / "checkpoints"
+    assert any(checkpoints.iterdir()), "the checkpoint written on cancel came back"
+    # The terminal the worker wrote after the follower left is stored, once.
+    assert library.telemetry.read_log(run.id) == (remote / TERMINAL_FILE).read_bytes()
+    steps = library.telemetry.series_arrays(run.id, "loss").steps.tolist()
+    assert steps == list(range(1, len(steps) + 1))

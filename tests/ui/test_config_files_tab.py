@@ -15,10 +15,9 @@ from musiclab_desktop.core.lora_size import lora_parameter_count, model_dims
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.ui.config_form import ConfigForm
 from musiclab_desktop.ui.detail.config_tab import ConfigTab
-from musiclab_desktop.ui.detail.view import CONFIG
 from musiclab_desktop.ui.main_window import MainWindow
 
-from ui_kit import FakePrompts
+from ui_kit import FakePrompts, open_config_tab
 
 TUNED = {"num_epochs": 6, "lora_r": 8, "learning_rate": 3e-4,
          "lora_target_modules": "q_proj,v_proj,lm_heads"}
@@ -31,10 +30,7 @@ def experiment(library: Library) -> ExperimentRecord:
 
 @pytest.fixture
 def tab(window: MainWindow, experiment: ExperimentRecord) -> ConfigTab:
-    window.controller.reload()
-    window.select_experiment(experiment.id)
-    window.detail.tabs.setCurrentIndex(CONFIG)
-    return window.detail.config_tab
+    return open_config_tab(window, experiment)
 
 
 @pytest.mark.parametrize("suffix", [".toml", ".json", ".yaml"])

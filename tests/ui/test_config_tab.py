@@ -12,7 +12,7 @@ from musiclab_desktop.ui.detail.config_tab import ConfigTab
 from musiclab_desktop.ui.detail.view import CONFIG
 from musiclab_desktop.ui.main_window import MainWindow
 
-from ui_kit import toast_texts
+from ui_kit import open_config_tab, toast_texts
 
 CUSTOM = {"num_epochs": 6, "lora_r": 8}
 
@@ -24,10 +24,7 @@ def experiment(library: Library) -> ExperimentRecord:
 
 @pytest.fixture
 def tab(window: MainWindow, experiment: ExperimentRecord) -> ConfigTab:
-    window.controller.reload()
-    window.select_experiment(experiment.id)
-    window.detail.tabs.setCurrentIndex(CONFIG)
-    return window.detail.config_tab
+    return open_config_tab(window, experiment)
 
 
 def _button(window: MainWindow, name: str) -> QPushButton:

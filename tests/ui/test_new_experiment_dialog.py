@@ -17,7 +17,7 @@ from musiclab_desktop.ui.detail.view import CONFIG
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
 
-from ui_kit import FakePrompts, toast_texts
+from ui_kit import FakePrompts, record_opens, toast_texts
 
 
 @pytest.fixture
@@ -35,13 +35,7 @@ def _only_experiment(library: Library):
 
 def test_ctrl_n_opens_the_new_experiment_dialog(window: MainWindow, qtbot: QtBot,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[str] = []
-
-    def fake_exec(self: NewExperimentDialog) -> int:
-        opened.append(self.objectName())
-        return QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(NewExperimentDialog, "exec", fake_exec)
+    opened = record_opens(monkeypatch, NewExperimentDialog)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert opened == ["newExperimentDialog"]
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
 
+from musiclab_desktop.core.library import Library
+from musiclab_desktop.core.records import ExperimentRecord
+from musiclab_desktop.runner.manager import RunManager
+from musiclab_desktop.ui.detail.config_tab import ConfigTab
+from musiclab_desktop.ui.detail.view import CONFIG
+from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.main_window import MainWindow
 from musiclab_desktop.ui.prompts import DISCARD, Prompts
+from musiclab_desktop.ui.runs.runs_page import RunsPage
 from musiclab_desktop.ui.toast import toasts
 
 # The make_window fixture: keywords go to create_main_window (prompts, run_manager).
@@ -74,3 +83,36 @@ class DialogPrompts(FakePrompts):
     def run_dialog(self, dialog: QDialog) -> bool:
         self.dialogs.append(dialog)
         return self.fill(dialog)
+
+
+def open_runs_page(qtbot: QtBot, library: Library, manager: RunManager, prompts: Prompts,
+                   experiment: ExperimentRecord, width: int = 1100) -> RunsPage:
+    """A Runs page of ``experiment``, shown at ``width`` x 900 and exposed."""
+    page = RunsPage(ExperimentsController(library, manager), prompts)
+    qtbot.addWidget(page)
+    page.resize(width, 900)
+    page.set_experiment(experiment)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def open_config_tab(window: MainWindow, experiment: ExperimentRecord) -> ConfigTab:
+    """The Config tab of ``experiment``, selected in the window."""
+    window.controller.reload()
+    window.select_experiment(experiment.id)
+    window.detail.tabs.setCurrentIndex(CONFIG)
+    return window.detail.config_tab
+
+
+def record_opens(monkeypatch: pytest.MonkeyPatch, dialog: type[QDialog]) -> list[str]:
+    """Dialogs of class ``dialog`` are not shown but rejected: the list returned gets the
+    object name of each one opened."""
+    opened: list[str] = []
+
+    def fake_exec(self: QDialog) -> int:
+        opened.append(self.objectName())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(dialog, "exec", fake_exec)
+    return opened

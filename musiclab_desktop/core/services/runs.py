@@ -1,4 +1,5 @@
-"""Runs: preparing a start, the lifecycle transitions, and deletion.
+"""Runs: reading, preparing a start (core/services/run_start.py), the lifecycle transitions,
+and deletion.
 
 The runner (QProcess) calls the transitions; this module holds the rules they apply:
 an experiment needs a dataset, an override stores only what differs, a completed run
@@ -9,7 +10,6 @@ and only finished runs can be deleted.
 from __future__ import annotations
 
 import builtins
-import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from musiclab_desktop.core.config import TrainingConfig, diff_override, merge_override
+from musiclab_desktop.core.config import TrainingConfig, merge_override
 from musiclab_desktop.core.errors import InvalidStateError, NotFoundError, ValidationError
 from musiclab_desktop.core.folder_names import (
     adapter_folder_name,
-    make_new_folder,
     move_folder_to_new_path,
     unused_path,
 )
@@ -32,14 +31,15 @@ from musiclab_desktop.core.models import (
     Run,
     utcnow,
 )
-from musiclab_desktop.core.protocol import DATASET_FILE, RUN_SPEC_FILE, RunSpec
+from musiclab_desktop.core.protocol import RUN_SPEC_FILE
 from musiclab_desktop.core.records import RunDetail, RunRecord
 from musiclab_desktop.core.run_folder import failure_kind, write_failure_kind
 from musiclab_desktop.core.services import resume
-from musiclab_desktop.core.services.datasets import export_for_run
-from musiclab_desktop.core.services.experiments import refuse_if_archived, start_refusal
+from musiclab_desktop.core.services.experiments import refuse_if_archived
 from musiclab_desktop.core.services.rows import get_experiment_row, get_run_row
 from musiclab_desktop.core.services.run_search import search_runs
+from musiclab_desktop.core.services.run_start import RUN_NAME_MAX_LENGTH as RUN_NAME_MAX_LENGTH
+from musiclab_desktop.core.services.run_start import next_default_name, prepare_start
 from musiclab_desktop.core.services.status_rules import (
     refresh_best_run,
     refresh_experiment_status,
@@ -53,9 +53,6 @@ if TYPE_CHECKING:
 INTERRUPTED_RUNNING = "interrupted: the application closed while this run was training"
 INTERRUPTED_PENDING = "interrupted: the application closed before this run started"
 STOPPED_BY_USER = "stopped by user"
-# Short enough to read in a table and a terminal title; folder names are cut shorter.
-RUN_NAME_MAX_LENGTH = 100
-_DEFAULT_NAME = re.compile(r"^run-(\d+)$")
 
 
 def _run_config(session: Session, run: Run) -> TrainingConfig:
@@ -64,12 +61,6 @@ def _run_config(session: Session, run: Run) -> TrainingConfig:
         return TrainingConfig.from_dict(run.effective_config)
     experiment = get_experiment_row(session, run.experiment_id)
     return merge_override(experiment.config, run.config_override)
-
-
-def _next_default_name(session: Session, experiment_id: int) -> str:
-    names = session.scalars(select(Run.name).where(Run.experiment_id == experiment_id)).all()
-    numbers = [int(m.group(1)) for name in names if (m := _DEFAULT_NAME.match(name))]
-    return f"run-{max(numbers, default=0) + 1}"
 
 
 class RunService:
@@ -162,7 +153,7 @@ class RunService:
 
     def next_name(self, experiment_id: int) -> str:
         with self._library.transaction() as session:
-            return _next_default_name(session, experiment_id)
+            return next_default_name(session, experiment_id)
 
     # --- starting ------------------------------------------------------------
 
@@ -173,99 +164,9 @@ class RunService:
         name: str | None = None,
         override: dict[str, Any] | None = None,
     ) -> RunRecord:
-        """Create a PENDING run with its folder, dataset export and run spec.
-
-        All or nothing: refused with nothing created when the experiment has no dataset,
-        is archived, the name is taken or too long, or the override is invalid; and when
-        a later step fails (the commit included) the new folder goes with the row.
-        """
-        folder: Path | None = None
-        try:
-            with self._library.transaction() as session:
-                experiment = get_experiment_row(session, experiment_id)
-                self._check_can_start(experiment)
-                effective = merge_override(experiment.config, override)
-                run = Run(
-                    experiment_id=experiment.id,
-                    name=self._choose_name(session, experiment.id, name),
-                    status=RunStatus.PENDING,
-                    config_override=diff_override(experiment.config, effective.to_dict()),
-                    effective_config=effective.to_dict(),
-                )
-                session.add(run)
-                session.flush()
-                folder = self._new_run_folder(run.id)
-                run.output_dir = str(folder)
-                self._write_run_folder(session, experiment, run, effective, folder)
-                record = RunRecord.of(run)
-        except BaseException:
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
-            raise
-        return record
-
-    def _new_run_folder(self, run_id: int) -> Path:
-        """``runs/<id>``, or a numbered variant when a leftover folder holds that name."""
-        try:
-            return make_new_folder(self._library.runs_dir, str(run_id))
-        except OSError as exc:
-            message = (f"Cannot create the run folder {self._library.runs_dir / str(run_id)}: "
-                       f"{exc.strerror}.")
-            raise InvalidStateError(message) from exc
-
-    @staticmethod
-    def _check_can_start(experiment: Experiment) -> None:
-        refusal = start_refusal(experiment)
-        if refusal is not None:
-            raise InvalidStateError(refusal)
-
-    @staticmethod
-    def _choose_name(session: Session, experiment_id: int, name: str | None) -> str:
-        if name is None or not name.strip():
-            return _next_default_name(session, experiment_id)
-        name = name.strip()
-        if len(name) > RUN_NAME_MAX_LENGTH:
-            raise ValidationError(
-                f"Run names are at most {RUN_NAME_MAX_LENGTH} characters; this one has "
-                f"{len(name)}.",
-                {"name": "too long"},
-            )
-        taken = session.scalar(
-            select(Run.id).where(Run.experiment_id == experiment_id, Run.name == name)
-        )
-        if taken is not None:
-            raise ValidationError(
-                f"This experiment already has a run named '{name}'.", {"name": "already used"}
-            )
-        return name
-
-    @staticmethod
-    def _write_run_folder(
-        session: Session,
-        experiment: Experiment,
-        run: Run,
-        effective: TrainingConfig,
-        folder: Path,
-    ) -> None:
-        assert experiment.dataset_id is not None
-        dataset_path = folder / DATASET_FILE
-        # Leaves out clips shorter than this run's minimum, and says so in its log.
-        export_for_run(session, run.id, experiment.dataset_id, dataset_path,
-                       effective.min_segment_seconds, effective.caption_template)
-        spec = RunSpec(
-            run_id=run.id,
-            run_name=run.name,
-            experiment_id=experiment.id,
-            experiment_name=experiment.name,
-            config=effective.to_dict(),
-            dataset_path=str(dataset_path),
-            output_dir=str(folder),
-        )
-        try:
-            spec.save(folder / RUN_SPEC_FILE)
-        except OSError as exc:
-            message = f"Cannot write the run spec in {folder}: {exc.strerror}."
-            raise InvalidStateError(message) from exc
+        """Create a PENDING run with its folder, dataset export and run spec (all or
+        nothing: core/services/run_start.py)."""
+        return prepare_start(self._library, experiment_id, name=name, override=override)
 
     # --- resume and continue (core/services/resume.py) -----------------------
 

@@ -20,7 +20,6 @@ import os
 import signal
 import subprocess
 import sys
-import tarfile
 import threading
 import time
 from pathlib import Path
@@ -298,19 +297,7 @@ class Follower:
 
     def _localize(self, block: bytes) -> bytes:
         """Remote paths in events (adapter, checkpoints, samples) as local ones."""
-        remote = self.state["remote_run_dir"]
-        if remote.encode() not in block:
-            return block
-        lines = []
-        for line in block.splitlines(keepends=True):
-            try:
-                payload = json.loads(line)
-            except ValueError:
-                lines.append(line)
-                continue
-            lines.append(json.dumps(_replace_prefix(payload, remote, str(self.folder)),
-                                    separators=(",", ":")).encode() + b"\n")
-        return b"".join(lines)
+        return localize(block, self.state["remote_run_dir"], str(self.folder))
 
     def _exit_code(self, token: str) -> int:
         if self._partial:
@@ -387,21 +374,10 @@ class Follower:
 
     def _fetch(self) -> None:
         self.phase(Phase.SAVING, f"Fetching the results from {self.target.name}")
-        script = launching.fetch_results_script(self.state["remote_run_dir"])
-        process = subprocess.Popen(remote_command(self.target, script), stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert process.stdout is not None
         try:
-            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
-                archive.extractall(self.folder, filter="data")
-        except (tarfile.ReadError, OSError) as exc:
-            process.kill()
-            process.wait()
-            raise RemoteFailure(f"Fetch failed: the results could not be copied back from "
-                                f"'{self.target.name}': {exc}") from None
-        if process.wait() not in (0, 1):  # 1: nothing to fetch (a run cancelled early)
-            stderr = process.stderr.read().decode() if process.stderr else ""
-            raise RemoteFailure(f"Fetch failed from '{self.target.name}': {stderr.strip()}")
+            launching.fetch_results(self.target, self.state["remote_run_dir"], self.folder)
+        except MusiclabError as exc:
+            raise RemoteFailure(str(exc)) from None
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
@@ -413,6 +389,23 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
         parts.append(block)
         size -= len(block)
     return b"".join(parts)
+
+
+def localize(block: bytes, remote: str, local: str) -> bytes:
+    """Event lines with the remote run folder's paths (adapter, checkpoints, samples) as
+    the local run folder's."""
+    if remote.encode() not in block:
+        return block
+    lines = []
+    for line in block.splitlines(keepends=True):
+        try:
+            payload = json.loads(line)
+        except ValueError:
+            lines.append(line)
+            continue
+        lines.append(json.dumps(_replace_prefix(payload, remote, local),
+                                separators=(",", ":")).encode() + b"\n")
+    return b"".join(lines)
 
 
 def _replace_prefix(value: Any, old: str, new: str) -> Any:

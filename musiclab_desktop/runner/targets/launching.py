@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shlex
+import subprocess
+import tarfile
+from pathlib import Path
 
 from musiclab_desktop.core.errors import InvalidStateError
 from musiclab_desktop.runner.targets.model import Target, TargetKind
@@ -13,7 +16,7 @@ from musiclab_desktop.runner.targets.remote_scripts import (
     WRAPPER_LOG,
     WRAPPER_PID_FILE,
 )
-from musiclab_desktop.runner.targets.ssh import run_remote
+from musiclab_desktop.runner.targets.ssh import remote_command, run_remote
 
 # SLURM job states in which the job still runs or waits (squeue's %T).
 SLURM_WAITING = {"PENDING", "CONFIGURING", "REQUEUED", "RESV_DEL_HOLD", "REQUEUE_HOLD",
@@ -83,3 +86,34 @@ def fetch_results_script(run_dir: str) -> str:
     """Shell command writing a tar of the run's results (whichever exist) to stdout."""
     return (f"cd {shlex.quote(run_dir)} && "
             "ls -d adapter samples checkpoints 2>/dev/null | tar -c -f - -T -")
+
+
+def fetch_results(target: Target, run_dir: str, folder: Path) -> None:
+    """Copy the run's adapter, samples and checkpoints back into the local ``folder``."""
+    process = subprocess.Popen(remote_command(target, fetch_results_script(run_dir)),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    try:
+        with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+            archive.extractall(folder, filter="data")
+    except (tarfile.ReadError, OSError) as exc:
+        process.kill()
+        process.wait()
+        raise InvalidStateError(f"Fetch failed: the results could not be copied back from "
+                                f"'{target.name}': {exc}") from None
+    if process.wait() not in (0, 1):  # 1: nothing to fetch (a run cancelled early)
+        stderr = process.stderr.read().decode() if process.stderr else ""
+        raise InvalidStateError(f"Fetch failed from '{target.name}': {stderr.strip()}")
+
+
+def wait_for_end(target: Target, run_dir: str, job_id: str | None, seconds: float) -> bool:
+    """Wait (on the target) until the worker has written its exit code, or its SLURM job
+    left the queue; False when ``seconds`` passed first."""
+    gone = ""
+    if target.kind is TargetKind.SLURM and job_id:
+        gone = f'[ -z "$(squeue -h -j {shlex.quote(job_id)} 2>/dev/null)" ] && exit 0; '
+    tries = max(1, int(seconds / 0.5))
+    script = (f"cd {shlex.quote(run_dir)} && for i in $(seq {tries}); do "
+              f"[ -f {EXIT_FILE} ] && exit 0; {gone}sleep 0.5; done; exit 1")
+    return run_remote(target, script, timeout_s=seconds + 60).code == 0

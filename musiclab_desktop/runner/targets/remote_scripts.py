@@ -27,10 +27,11 @@ LOST = "lost"
 
 
 def launch_script(python: str, *, gpus: int = 1, sbatch_lines: list[str] | None = None,
-                  modules: list[str] | None = None) -> str:
+                  modules: list[str] | None = None, codes_cache: str = "") -> str:
     """The wrapper script, run in the remote run folder (``cd`` over ssh, sbatch's
     ``--chdir``: under SLURM the script itself runs from a spool copy elsewhere).
-    ``gpus`` > 1 runs the worker under torchrun."""
+    ``gpus`` > 1 runs the worker under torchrun. ``codes_cache``: the target's shared
+    EnCodec code cache (training/codes_cache.py), so runs there encode each clip once."""
     header = ["#!/bin/bash"] + [f"#SBATCH {line.strip()}" for line in sbatch_lines or []]
     loads = [f"module load {shlex.quote(module)}" for module in modules or []]
     worker = f"{python} -m musiclab_desktop.training run.json"
@@ -42,6 +43,7 @@ def launch_script(python: str, *, gpus: int = 1, sbatch_lines: list[str] | None 
         "echo $$ > wrapper.pid",
         *loads,
         "export PYTHONUNBUFFERED=1 PYTHONIOENCODING=utf-8",
+        *([f"export MUSICLAB_CODES_CACHE={shlex.quote(codes_cache)}"] if codes_cache else []),
         f"{worker} > {EVENTS_FILE} 2> {TERMINAL_FILE} < /dev/null &",
         "pid=$!",
         f"echo $pid > {WORKER_PID_FILE}.tmp && mv {WORKER_PID_FILE}.tmp {WORKER_PID_FILE}",

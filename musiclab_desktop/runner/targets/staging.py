@@ -4,7 +4,8 @@ Clips are stored remotely as ``WORK/cache/clips/<sha256><suffix>``: a clip alrea
 there (from any earlier run, whatever its local name) is not copied again, so a second
 run on the same dataset copies only its run spec. A transfer that breaks off leaves
 nothing half-written in the cache: files arrive in a folder of their own and are moved
-into the cache once the whole archive is in.
+into the cache once the whole archive is in. The worker there caches the clips'
+EnCodec codes beside them (``WORK/cache/codes``), so that second run encodes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from musiclab_desktop.runner.targets.remote_scripts import LAUNCH_FILE, launch_s
 from musiclab_desktop.runner.targets.ssh import connection_problem, remote_command, run_remote
 
 CACHE_DIR = "cache/clips"
+CODES_CACHE_DIR = "cache/codes"  # the EnCodec codes of the cached clips, shared by runs
 RUNS_DIR = "runs"
 KEY_CACHE_FILE = ".clip-keys.json"
 _HASH_CHUNK = 1 << 20
@@ -116,7 +118,8 @@ def stage(target: Target, spec_path: Path, say: Say | None = None) -> Staged:
         DATASET_FILE: "".join(json.dumps(e) + "\n" for e in remote_entries).encode(),
         LAUNCH_FILE: launch_script(target.python, gpus=target.gpus,
                                    sbatch_lines=_sbatch_lines(target),
-                                   modules=target.modules).encode(),
+                                   modules=target.modules,
+                                   codes_cache=f"{root}/{CODES_CACHE_DIR}").encode(),
     })
     return Staged(root, remote_run_dir, len(upload), copied, len(set(keys.values())) - len(missing))
 

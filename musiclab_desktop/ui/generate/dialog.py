@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from musiclab_desktop.core.adapter_files import export_adapter, missing_files
@@ -47,12 +47,14 @@ class GenerateDialog(QDialog):
 
 class GenerateActions(QObject):
     def __init__(self, window: QWidget, library: Library, prompts: Prompts,
-                 settings: RunnerSettings, client: GenerationClient | None = None) -> None:
+                 settings: RunnerSettings, client: GenerationClient | None = None, *,
+                 store: QSettings | None = None) -> None:
         super().__init__(window)
         self._window = window
         self._library = library
         self._prompts = prompts
         self._settings = settings
+        self._store = store  # None: the user's settings (where the Training dialog writes)
         self._client = client
         self.dialog: GenerateDialog | None = None
         self.last_merged: Path | None = None
@@ -60,8 +62,10 @@ class GenerateActions(QObject):
     @property
     def client(self) -> GenerationClient:
         if self._client is None:
-            self._client = GenerationClient(self._library, self._settings,
-                                            idle_timeout_s=generation_idle_timeout(), parent=self)
+            store = self._store
+            self._client = GenerationClient(
+                self._library, self._settings, parent=self,
+                idle_timeout_source=lambda: generation_idle_timeout(store))
         return self._client
 
     def open(self, adapter_id: int | None = None) -> GenerateDialog:

@@ -49,6 +49,7 @@ from musiclab_desktop.ui.ops import QueryOp, describe_error
 from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.resources import icon
 from musiclab_desktop.ui.samples.audio_plot import AudioPlot
+from musiclab_desktop.ui.samples.loading import SPECTROGRAM_COLUMNS, WAVEFORM_COLUMNS
 from musiclab_desktop.ui.samples.player import PlaybackState, Player, create_player
 from musiclab_desktop.ui.widgets import heading_label, muted_label
 
@@ -70,7 +71,8 @@ def _media_icon(widget: QWidget, playing: bool) -> QIcon:
 
 def _draw(file: Path) -> _Drawn:
     clip = load_audio(file)
-    return _Drawn(clip, envelope(clip, 800), spectrogram(clip, 400))
+    # Drawn as the Samples tab draws a sample: the same plot shows both.
+    return _Drawn(clip, envelope(clip, WAVEFORM_COLUMNS), spectrogram(clip, SPECTROGRAM_COLUMNS))
 
 
 class GeneratePanel(QWidget):

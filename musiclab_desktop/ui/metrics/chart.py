@@ -8,7 +8,7 @@ the plotting itself is :class:`~musiclab_desktop.ui.metrics.plot.MetricsPlot`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,25 +16,22 @@ import numpy.typing as npt
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from musiclab_desktop.core.folder_names import slug
 from musiclab_desktop.core.status import RunStatus
 from musiclab_desktop.ui.metrics.controls import ChartControls
 from musiclab_desktop.ui.metrics.export import write_metrics_csv
+from musiclab_desktop.ui.metrics.export_dialog import ask_and_export, default_file_name
 from musiclab_desktop.ui.metrics.labels import sort_metric_names
 from musiclab_desktop.ui.metrics.legend import status_hint
 from musiclab_desktop.ui.metrics.plot import CLICK_RADIUS_PX, MetricsPlot
-from musiclab_desktop.ui.metrics.resume_marks import ResumeMarks
-from musiclab_desktop.ui.metrics.sample_marks import SampleMarks
+from musiclab_desktop.ui.metrics.run_marks import RunMarks
 from musiclab_desktop.ui.metrics.series import RunMetrics
 
 MAX_COMPARED_RUNS = 5
@@ -51,8 +48,8 @@ PointBatch = tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike | None]
 
 class MetricsChart(QWidget):
     """Public API: show_run, show_comparison, append_points, set_live, set_status,
-    show_message, clear, flush, export_png, export_csv, hover_text_at, set_sample_steps;
-    pointClicked, sampleClicked."""
+    show_message, clear, flush, export_png, export_csv, hover_text_at, set_sample_steps,
+    set_parent_run; pointClicked, sampleClicked."""
 
     pointClicked = Signal(int, int)  # run_id, step
     sampleClicked = Signal(int, int)  # run_id, step of a sample glyph on the step axis
@@ -80,12 +77,9 @@ class MetricsChart(QWidget):
     def _build_widgets(self) -> None:
         self._controls = ChartControls(self)
         self.plot = MetricsPlot()
-        self.sample_marks = SampleMarks(self.plot.view)
-        self.resume_marks = ResumeMarks(self.plot.view)
-        self._resume_steps: dict[int, list[int]] = {}
-        self._sampled_run: int | None = None
-        self._ratings: dict[int, list[tuple[int, int]]] = {}
-        self._sample_steps: dict[int, list[int]] = {}
+        self.marks = RunMarks(self.plot.view)
+        self.sample_marks = self.marks.samples
+        self.resume_marks = self.marks.resumes
         self._message = QLabel()
         self._message.setObjectName("metricsMessage")
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -123,15 +117,20 @@ class MetricsChart(QWidget):
 
     def _connect(self) -> None:
         self.plot.pointClicked.connect(self.pointClicked)
-        self.sample_marks.clicked.connect(self._on_sample_mark_clicked)
+        self.marks.sampleClicked.connect(self.sampleClicked)
         self.plot.viewMovedByUser.connect(self._update_hint)
         controls = self._controls
         controls.metricChosen.connect(self.set_metric)
         controls.logToggled.connect(self.set_log_scale)
+        controls.parentToggled.connect(self.show_parent_curve)
         controls.smoothingChanged.connect(self.plot.set_smoothing)
         controls.resetRequested.connect(self.reset_view)
-        controls.exportPngRequested.connect(self._ask_export_png)
-        controls.exportCsvRequested.connect(self._ask_export_csv)
+        controls.exportPngRequested.connect(lambda: ask_and_export(
+            self, "Save chart as PNG", self._default_file_name(".png"), "PNG image (*.png)",
+            self.export_png))
+        controls.exportCsvRequested.connect(lambda: ask_and_export(
+            self, "Save data as CSV", self._default_file_name(".csv"), "CSV file (*.csv)",
+            self.export_csv))
 
     # ------------------------------------------------------------------ public API
 
@@ -188,35 +187,36 @@ class MetricsChart(QWidget):
     def set_sample_steps(self, run_id: int, steps: Sequence[int]) -> None:
         """Mark the steps at which ``run_id`` has samples, on the step axis while that run
         is shown alone (they may arrive before its metrics do)."""
-        self._sample_steps[run_id] = list(steps)
-        self._apply_sample_marks()
-
-    def _apply_sample_marks(self) -> None:
-        alone = self._runs[0].run_id if len(self._runs) == 1 and not self._comparing else None
-        self._sampled_run = alone if alone in self._sample_steps else None
-        steps = self._sample_steps.get(alone, []) if alone is not None else []
-        self.sample_marks.set_steps(steps)
+        self.marks.set_sample_steps(run_id, steps)
 
     def set_resume_steps(self, run_id: int, steps: Sequence[int]) -> None:
         """Mark the steps ``run_id`` was resumed from, while that run is shown alone."""
-        self._resume_steps[run_id] = list(steps)
-        self._apply_resume_marks()
-
-    def _apply_resume_marks(self) -> None:
-        alone = self._runs[0].run_id if len(self._runs) == 1 and not self._comparing else None
-        self.resume_marks.set_steps(self._resume_steps.get(alone, []) if alone is not None
-                                    else [])
+        self.marks.set_resume_steps(run_id, steps)
 
     def set_sample_ratings(self, run_id: int, ratings: Sequence[tuple[int, int]]) -> None:
         """The (step, rating) of the run's rated samples, exported with the CSV."""
-        self._ratings[run_id] = list(ratings)
+        self.marks.set_ratings(run_id, ratings)
+
+    def set_parent_run(self, run_id: int, parent: RunMetrics | None) -> None:
+        """``run_id`` continued the finished run ``parent``: while ``run_id`` is shown alone,
+        the parent's curve goes before its own (a toggle above the chart hides it)."""
+        self.plot.parent_overlay.set_parent(run_id, parent)
+        self._parent_changed()
+
+    def show_parent_curve(self, on: bool) -> None:
+        toggle = self._controls.parent_toggle
+        if toggle.isChecked() != on:
+            toggle.setChecked(on)  # its toggled signal comes back here
+            return
+        self.plot.parent_overlay.set_enabled(on)
+        self._parent_changed()
+
+    def parent_shown(self) -> RunMetrics | None:
+        """The parent run drawn before the run shown (None when none or hidden)."""
+        return self.plot.parent_overlay.shown()
 
     def sample_steps(self) -> list[int]:
         return self.sample_marks.steps()
-
-    def _on_sample_mark_clicked(self, step: int) -> None:
-        if self._sampled_run is not None:
-            self.sampleClicked.emit(self._sampled_run, step)
 
     def show_message(self, text: str) -> None:
         """Show only `text` in the chart area (no run)."""
@@ -225,11 +225,9 @@ class MetricsChart(QWidget):
 
     def clear(self) -> None:
         self._set_runs([], comparing=False)
-        self._sampled_run = None
-        self._ratings = {}
-        self._sample_steps = {}
-        self.sample_marks.set_steps([])
-        self.resume_marks.set_steps([])
+        self.marks.clear()
+        self.plot.parent_overlay.clear()
+        self._controls.parent_toggle.hide()
         self._refresh_timer.stop()
         self._live = False
         self._show_page(self._message)
@@ -352,18 +350,21 @@ class MetricsChart(QWidget):
         """Every recorded point of the chosen metric of the shown runs; returns rows."""
         if self._metric is None:
             return write_metrics_csv(path, [], "")
-        return write_metrics_csv(path, self._runs, self._metric, self._ratings)
+        return write_metrics_csv(path, self._runs, self._metric, self.marks.ratings)
 
     # ----------------------------------------------------------------- showing runs
 
     def _show(self, runs: list[RunMetrics], *, comparing: bool, live: bool) -> None:
         self._set_runs(runs, comparing=comparing)
+        alone = runs[0].run_id if len(runs) == 1 and not comparing else None
+        self.plot.parent_overlay.show_alone(alone)  # before the range is set
+        self._controls.parent_toggle.setVisible(
+            self.plot.parent_overlay.parent_run() is not None)
         self._metric = self._initial_metric()
         self._rebuild_curves()
         self.plot.following = True
         self.set_live(live)
-        self._apply_sample_marks()
-        self._apply_resume_marks()
+        self.marks.show_alone(alone)
 
     def _set_runs(self, runs: list[RunMetrics], *, comparing: bool) -> None:
         self.plot.hide_hover()
@@ -429,6 +430,15 @@ class MetricsChart(QWidget):
         if names != self._controls.metric_names():
             self._controls.set_metrics(names, self._metric)
 
+    def _parent_changed(self) -> None:
+        """The parent curve came, went or was toggled: show the toggle when there is a
+        parent, and every point again (the step axis moved)."""
+        overlay = self.plot.parent_overlay
+        self._controls.parent_toggle.setVisible(overlay.parent_run() is not None)
+        if self._runs:
+            self.plot.following = True
+            self._redraw()
+
     def _update_hint(self) -> None:
         hint = status_hint(self._runs, comparing=self._comparing, live=self._live,
                            following=self.plot.following)
@@ -446,26 +456,4 @@ class MetricsChart(QWidget):
     # --------------------------------------------------------------------- export
 
     def _default_file_name(self, suffix: str) -> str:
-        names = "-vs-".join(run.run_name for run in self._runs) or "metrics"
-        # Cut to a name every file system accepts, however long the run names are.
-        return slug(f"{names}-{self._metric or 'chart'}", "metrics", length=120) + suffix
-
-    def _ask_export_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save chart as PNG", self._default_file_name(".png"), "PNG image (*.png)"
-        )
-        if path:
-            self._export_or_warn(lambda: self.export_png(path))
-
-    def _ask_export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save data as CSV", self._default_file_name(".csv"), "CSV file (*.csv)"
-        )
-        if path:
-            self._export_or_warn(lambda: self.export_csv(path))
-
-    def _export_or_warn(self, export: Callable[[], object]) -> None:
-        try:
-            export()
-        except OSError as error:
-            QMessageBox.warning(self, "Export failed", str(error))
+        return default_file_name(self._runs, self._metric, suffix)

@@ -23,6 +23,7 @@ SMOOTHING_STEPS = 99  # slider 0..99 maps to weights 0.00..0.99, as in TensorBoa
 class ChartControls(QWidget):
     metricChosen = Signal(str)
     logToggled = Signal(bool)
+    parentToggled = Signal(bool)
     smoothingChanged = Signal(float)
     resetRequested = Signal()
     exportPngRequested = Signal()
@@ -34,6 +35,14 @@ class ChartControls(QWidget):
         self.log_toggle = QCheckBox("Log scale")
         self.log_toggle.setObjectName("logScaleToggle")
         self.log_toggle.toggled.connect(self.logToggled)
+        self.parent_toggle = QCheckBox("Parent run")
+        self.parent_toggle.setObjectName("showParentToggle")
+        self.parent_toggle.setChecked(True)
+        self.parent_toggle.setToolTip(
+            "This run continued a finished one: draw the parent's curve (muted) at its own "
+            "steps, with this run's steps counted on after it")
+        self.parent_toggle.hide()  # shown only for a continued run
+        self.parent_toggle.toggled.connect(self.parentToggled)
         self.smoothing_slider = self._make_slider()
         self.smoothing_value = QLabel()
         self.smoothing_value.setObjectName("smoothingValue")
@@ -88,6 +97,7 @@ class ChartControls(QWidget):
         row.addWidget(QLabel("Metric"))
         row.addWidget(self.selector)
         row.addWidget(self.log_toggle)
+        row.addWidget(self.parent_toggle)
         row.addSpacing(8)
         row.addWidget(QLabel("Smoothing"))
         row.addWidget(self.smoothing_slider)

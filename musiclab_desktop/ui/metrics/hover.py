@@ -71,9 +71,12 @@ def nearest_in_pixels(
     return start + best, float(distance[best])
 
 
-def single_run_text(metric: str, point: HoverPoint) -> str:
+def single_run_text(metric: str, point: HoverPoint, step_offset: int = 0) -> str:
+    step = f"Step {format_step(point.step)}"
+    if step_offset:  # a continued run after its parent's curve: the axis counts on
+        step += f" ({format_step(point.step + step_offset)} counting the parent's)"
     lines = [
-        f"Step {format_step(point.step)}",
+        step,
         f"{metric_info(metric).label}: {format_value(metric, point.value)}",
     ]
     if point.smoothed is not None and math.isfinite(point.smoothed):

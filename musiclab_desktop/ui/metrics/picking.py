@@ -27,9 +27,12 @@ def nearest_points(curves: Sequence[RunCurve], step: float) -> Found:
     return found
 
 
-def describe(found: Found, metric: str, comparing: bool) -> str:
+def describe(found: Found, metric: str, comparing: bool, step_offset: int = 0) -> str:
+    """``step_offset``: the parent's last step, when a continued run is drawn after it."""
     points = [curve.point(index) for curve, index in found]
-    return comparison_text(metric, points) if comparing else single_run_text(metric, points[0])
+    if comparing:
+        return comparison_text(metric, points)
+    return single_run_text(metric, points[0], step_offset)
 
 
 def hover_marks(found: Found, log: bool) -> list[HoverMark]:

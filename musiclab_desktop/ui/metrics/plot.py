@@ -20,6 +20,7 @@ from musiclab_desktop.ui.metrics.labels import metric_info
 from musiclab_desktop.ui.metrics.legend import LegendEntry, legend_entry, legend_html
 from musiclab_desktop.ui.metrics.overlay import HoverOverlay
 from musiclab_desktop.ui.metrics.palette import SINGLE_RUN_NONFINITE_MARKER, plot_theme
+from musiclab_desktop.ui.metrics.parent_overlay import ParentOverlay
 from musiclab_desktop.ui.metrics.picking import describe, hover_marks, nearest_points, point_near
 from musiclab_desktop.ui.metrics.series import RunMetrics
 from musiclab_desktop.ui.metrics.view import ChartView
@@ -46,6 +47,8 @@ class MetricsPlot(QWidget):
         self.curves: list[RunCurve] = []
         self.following = True
         self._overlay = HoverOverlay(self.view)
+        # A continued run's parent, drawn muted before the run's own curve.
+        self.parent_overlay = ParentOverlay(self.view)
         self._legend = QLabel()
         self._legend.setObjectName("metricsLegend")
         self._legend.setTextFormat(Qt.TextFormat.RichText)
@@ -107,6 +110,7 @@ class MetricsPlot(QWidget):
         self._comparing = comparing
         theme = plot_theme(palette)
         self._overlay.set_colour(theme.crosshair)
+        self.parent_overlay.set_style(metric, theme.foreground)
         if metric is None:
             return
         for index, run in enumerate(runs):
@@ -138,10 +142,12 @@ class MetricsPlot(QWidget):
     def set_log_scale(self, log: bool) -> None:
         self._log = log
         self.view.set_log_y(log)
+        self.parent_overlay.set_log(log)
         self.following = True  # the old range is in the other scale's coordinates
 
     def set_smoothing(self, weight: float) -> None:
         self._smoothing = weight
+        self.parent_overlay.set_smoothing(weight)
         for curve in self.curves:
             curve.set_smoothing(weight)
         self._draw_curves(force=True)
@@ -172,7 +178,7 @@ class MetricsPlot(QWidget):
         found = nearest_points(self.curves, step)
         if not found or self._metric is None:
             return None
-        return describe(found, self._metric, self._comparing)
+        return describe(found, self._metric, self._comparing, self.parent_overlay.step_offset())
 
     def hover_at(self, step: float) -> str | None:
         """Show the crosshair and tooltip for the points nearest ``step``, as a mouse move
@@ -181,7 +187,7 @@ class MetricsPlot(QWidget):
         if not found or self._metric is None:
             self.hide_hover()
             return None
-        text = describe(found, self._metric, self._comparing)
+        text = describe(found, self._metric, self._comparing, self.parent_overlay.step_offset())
         marks = hover_marks(found, self._log)
         line_at = step if self._comparing else marks[0].x
         self._overlay.show(line_at, marks, text, horizontal=not self._comparing)
@@ -253,6 +259,8 @@ class MetricsPlot(QWidget):
 
     def _apply_full_range(self) -> None:
         bounds = [b for b in (c.bounds(self._log) for c in self.curves) if b is not None]
+        if bounds and (parent := self.parent_overlay.bounds()) is not None:
+            bounds.append(parent)
         if not bounds:
             return
         x_min = min(b[0] for b in bounds)

@@ -24,19 +24,31 @@ class StepAxis(pg.AxisItem):
     def __init__(self) -> None:
         super().__init__("bottom")
         self.enableAutoSIPrefix(False)
+        # Added to every x to label it: a continued run drawn after its parent's curve
+        # counts on from the parent's last step (parent_overlay.py).
+        self.step_offset = 0
+
+    def set_step_offset(self, offset: int) -> None:
+        if offset != self.step_offset:
+            self.step_offset = offset
+            self.picture = None  # pyqtgraph's cached ticks: drawn again with the offset
+            self.update()
 
     def tickValues(self, minVal: float, maxVal: float, size: float
                    ) -> list[tuple[float, list[float]]]:
-        levels = [(spacing, [v for v in values if float(v).is_integer()])
-                  for spacing, values in super().tickValues(minVal, maxVal, size)
+        # Round numbers of the labelled steps, not of the view coordinates.
+        offset = self.step_offset
+        low, high = minVal + offset, maxVal + offset
+        levels = [(spacing, [v - offset for v in values if float(v).is_integer()])
+                  for spacing, values in super().tickValues(low, high, size)
                   if spacing >= 1]
         if not levels:  # zoomed in under a step apart: every whole step in view
-            first, last = math.ceil(minVal), math.floor(maxVal)
-            levels = [(1.0, [float(v) for v in range(first, last + 1)][:50])]
+            first, last = math.ceil(low), math.floor(high)
+            levels = [(1.0, [float(v - offset) for v in range(first, last + 1)][:50])]
         return levels
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [f"{round(value * scale):,}" for value in values]
+        return [f"{round(value * scale) + self.step_offset:,}" for value in values]
 
 
 class ValueAxis(pg.AxisItem):

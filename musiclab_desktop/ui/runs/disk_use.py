@@ -9,31 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QObject
-
 from musiclab_desktop.core.checkpoints import folder_size
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.ops import QueryOp
-from musiclab_desktop.ui.runs.runs_model import RunsTableModel
+from musiclab_desktop.ui.runs.column_feed import ColumnFeed
 
 
-class DiskUseFeed(QObject):
-    def __init__(
-        self,
-        controller: ExperimentsController,
-        model: RunsTableModel,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._model = model
-        model.modelReset.connect(lambda: self.measure(run.id for run in model.runs()))
-        model.rowsInserted.connect(self._measure_inserted)
-        controller.manager.runFinished.connect(lambda run_id, _status: self.measure([run_id]))
+class DiskUseFeed(ColumnFeed):
+    def _follow(self, controller: ExperimentsController) -> None:
+        controller.manager.runFinished.connect(lambda run_id, _status: self.read([run_id]))
 
-    def _measure_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        self.measure(self._model.run_at(row).id for row in range(first, last + 1))
-
-    def measure(self, run_ids: Iterable[int]) -> None:
+    def read(self, run_ids: Iterable[int]) -> None:
         folders = {run.id: run.output_dir for run in self._model.runs() if run.id in set(run_ids)}
         if not folders:
             return

@@ -45,6 +45,7 @@ class RunFeed(QObject):
         self._comparing_loaded = False
         self._history_op: QueryOp[RunHistory] | None = None
         self._compare_op: QueryOp[Comparison] | None = None
+        self._parent_op: QueryOp[tuple[RunRecord, dict[str, MetricArrays]]] | None = None
         self._samples: SamplesView | None = None
         manager = controller.manager
         manager.logBytes.connect(self._on_log_bytes)
@@ -73,6 +74,7 @@ class RunFeed(QObject):
         if self._samples is not None:
             self._samples.show_run(run)
         self._drop(self._history_op)
+        self._drop(self._parent_op)
         self._shown = run
         self._pending_bytes = []
         self._pending_points.clear()
@@ -90,6 +92,8 @@ class RunFeed(QObject):
         self._history_op = self._controller.load_history(self, run.id, self._on_history)
         self._history_op.failure(lambda exc: self._on_history_failed(run.id, exc))
         self._history_op.keyed("history").run_in_background()
+        if run.parent_run_id is not None:
+            self._load_parent(run.id, run.parent_run_id)
 
     def run_updated(self, run: RunRecord) -> None:
         """The run's record changed (its status moved on)."""
@@ -131,6 +135,18 @@ class RunFeed(QObject):
             self.chart.show_message(NO_METRICS)
         if points:
             self.chart.append_points(run.id, batches(points))
+
+    def _load_parent(self, run_id: int, parent_id: int) -> None:
+        """A continued run: its parent's metrics, for the chart to draw before its own."""
+        library = self._controller.library
+
+        def read() -> tuple[RunRecord, dict[str, MetricArrays]]:
+            return library.runs.get(parent_id), library.telemetry.all_series_arrays(parent_id)
+
+        self._parent_op = QueryOp(self, op=read, success=lambda loaded: self.chart.set_parent_run(
+            run_id, run_metrics(*loaded)))
+        # A parent deleted meanwhile: the run is drawn alone, as if it had none.
+        self._parent_op.failure(lambda _exc: None).keyed("parent").run_in_background()
 
     def _on_history_failed(self, run_id: int, exc: Exception) -> None:
         if run_id == self.shown_run_id():

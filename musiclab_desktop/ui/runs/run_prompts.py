@@ -35,3 +35,14 @@ def batch_delete_confirmation(parent: QWidget | None, count: int) -> QMessageBox
         "undone. Registered adapters are kept.")
     box.setObjectName("batchDeleteConfirmation")
     return box
+
+
+def gone_message(gone_names: list[str], asked: int) -> str:
+    """The toast after deleting ``asked`` runs of which some were already deleted elsewhere."""
+    gone = len(gone_names)
+    if gone == 1 and asked == 1:
+        return f"Run “{gone_names[0]}” was already deleted; removed it from the list"
+    if gone == asked:
+        return f"The {asked} runs were already deleted; removed them from the list"
+    others = "the other had" if gone == 1 else f"the other {gone} had"
+    return f"{asked - gone} of {asked} runs deleted; {others} already been deleted elsewhere"

@@ -12,8 +12,6 @@ per experiment switch, where a list sort with a key costs a millisecond.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -28,85 +26,29 @@ from musiclab_desktop.core.checkpoints import size_text
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import RunRecord
 from musiclab_desktop.core.status import RunStatus
-from musiclab_desktop.ui.formatting import duration_text
+from musiclab_desktop.ui.runs.run_columns import (
+    HEADERS,
+    RUN_ID_ROLE,
+    STATUS_ROLE,
+    Column,
+    display_value,
+    lineage_text,
+    measured_cell,
+    setting_key,
+    setting_text,
+    sort_key,
+)
+
+# The columns and roles are re-exported: views and tests name them with the model.
+__all__ = ["RUN_ID_ROLE", "STATUS_ROLE", "Column", "Index", "RunPredicate", "RunsTableModel"]
 
 Index = QModelIndex | QPersistentModelIndex
 
-RUN_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
-
-
-class Column(IntEnum):
-    CHECK = 0
-    NAME = 1
-    STATUS = 2
-    STARTED = 3
-    DURATION = 4
-    PROGRESS = 5
-    FINAL_LOSS = 6
-    ADAPTER = 7
-    NOTES = 8
-    RATING = 9
-    DISK = 10
-    TARGET = 11
-    ACTIONS = 12
-
-
-HEADERS = {
-    Column.CHECK: "",
-    Column.NAME: "Run",
-    Column.STATUS: "Status",
-    Column.STARTED: "Started",
-    Column.DURATION: "Duration",
-    Column.PROGRESS: "Progress",
-    Column.FINAL_LOSS: "Final loss",
-    Column.ADAPTER: "Adapter",
-    Column.NOTES: "Tags and notes",
-    Column.RATING: "Rating",
-    Column.DISK: "Disk",
-    Column.TARGET: "Target",
-    Column.ACTIONS: "",
-}
+DISK_TIP = ("Disk space of this run's folder: checkpoints, the encoded-audio cache, samples "
+            "and logs (the registered adapter is not counted).")
+RATING_TIP = "Mean rating of this run's samples (rate them in the Samples tab)."
 # Whether a run shows under the filter box's text (see run_matching.py).
 RunPredicate = Callable[[RunRecord], bool]
-
-
-def notes_text(run: RunRecord) -> str:
-    """'#baseline #rank16 · first try with the long clips' (notes on one line)."""
-    tags = " ".join(f"#{tag}" for tag in run.tags)
-    notes = " ".join(run.notes.split())
-    return " · ".join(part for part in (tags, notes) if part)
-
-
-def lineage_text(run: RunRecord) -> str | None:
-    """Where the run came from and what happened to it, for the name's tooltip."""
-    parts = []
-    if run.parent_run_id is not None:
-        parts.append(f"Continued from run {run.parent_run_id} (started from its adapter).")
-    if run.resume_steps:
-        steps = ", ".join(str(step) for step in run.resume_steps)
-        parts.append(f"Resumed from step {steps}.")
-    return "\n".join(parts) or None
-
-
-def setting_text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return "" if value is None else str(value)
-
-
-def run_duration(run: RunRecord, now: datetime | None = None) -> float | None:
-    if run.started_at is None:
-        return None
-    end = run.finished_at or now or datetime.now(UTC)
-    return max(0.0, (end - run.started_at).total_seconds())
-
-
-def progress_text(run: RunRecord) -> str:
-    if run.total_steps:
-        percent = 100 * run.current_step / run.total_steps
-        return f"{run.current_step} / {run.total_steps}  ({percent:.0f}%)"
-    return str(run.current_step) if run.current_step else ""
 
 
 class RunsTableModel(QAbstractTableModel):
@@ -313,12 +255,12 @@ class RunsTableModel(QAbstractTableModel):
         assert self._sort_column is not None
         setting = self.setting_of(self._sort_column)
         if setting is not None:
-            return _setting_key(self._settings.get(run.id, {}).get(setting))
+            return setting_key(self._settings.get(run.id, {}).get(setting))
         if self._sort_column == Column.RATING:
             return self._ratings.get(run.id, 0.0)  # unrated below the worst rated
         if self._sort_column == Column.DISK:
             return self._disk.get(run.id, 0)
-        return self._sort_key(run, Column(self._sort_column))
+        return sort_key(run, Column(self._sort_column))
 
     def _sorted(self, runs: list[RunRecord]) -> list[RunRecord]:
         if self._sort_column is None:
@@ -431,7 +373,7 @@ class RunsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return printable(note)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(run, column)
+            return display_value(run, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.STATUS and run.error:
             return run.error
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
@@ -450,26 +392,13 @@ class RunsTableModel(QAbstractTableModel):
         size = self._disk.get(run_id)
         if size is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return size_text(size)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return ("Disk space of this run's folder: checkpoints, the encoded-audio "
-                    "cache, samples and logs (the registered adapter is not counted).")
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return measured_cell(role, size_text(size), DISK_TIP)
 
     def _rating_data(self, run_id: int, role: int) -> Any:
         rating = self._ratings.get(run_id)
         if rating is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{rating:.1f} ★"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "Mean rating of this run's samples (rate them in the Samples tab)."
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return measured_cell(role, f"{rating:.1f} ★", RATING_TIP)
 
     def _setting_data(self, run: RunRecord, setting: str, role: int) -> Any:
         settings = self._settings.get(run.id)
@@ -488,48 +417,3 @@ class RunsTableModel(QAbstractTableModel):
         checked = Qt.CheckState(value) == Qt.CheckState.Checked
         return self.set_checked(self._runs[index.row()].id, checked)
 
-    @staticmethod
-    def _display(run: RunRecord, column: Column) -> Any:
-        if column == Column.NAME:
-            return printable(run.name)
-        if column == Column.STATUS:
-            return run.status
-        if column == Column.STARTED:
-            return run.started_at.astimezone().strftime("%Y-%m-%d %H:%M") if run.started_at else ""
-        if column == Column.DURATION:
-            duration = run_duration(run)
-            return "" if duration is None else duration_text(duration)
-        if column == Column.PROGRESS:
-            return progress_text(run)
-        if column == Column.FINAL_LOSS:
-            return "" if run.final_loss is None else f"{run.final_loss:.4f}"
-        if column == Column.ADAPTER:
-            return f"#{run.adapter_id}" if run.adapter_id else ""
-        if column == Column.NOTES:
-            return printable(notes_text(run))
-        if column == Column.TARGET:  # the run target it trains on; "local": this machine
-            return printable(run.target or "local")
-        return None
-
-    @staticmethod
-    def _sort_key(run: RunRecord, column: Column) -> Any:
-        if column == Column.STARTED:
-            return run.started_at.timestamp() if run.started_at else 0.0
-        if column == Column.DURATION:
-            return run_duration(run) or 0.0
-        if column == Column.PROGRESS:
-            return run.current_step
-        if column == Column.FINAL_LOSS:
-            return float("inf") if run.final_loss is None else run.final_loss
-        if column == Column.NAME:
-            return run.id
-        return RunsTableModel._display(run, column) or ""
-
-
-def _setting_key(value: Any) -> tuple[int, Any]:
-    """Numbers before text, missing values last; never compares a number with text."""
-    if isinstance(value, bool) or value is None:
-        return (2, str(value)) if value is not None else (3, "")
-    if isinstance(value, int | float):
-        return (0, value)
-    return (1, str(value))

@@ -11,49 +11,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.errors import NotFoundError
 from musiclab_desktop.core.protocol import nearest_marked_step, step_mark_pattern
 from musiclab_desktop.core.records import ExperimentRecord, RunRecord
 from musiclab_desktop.ui.change_notice import Change
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
-from musiclab_desktop.ui.library_work import RunDeletion
 from musiclab_desktop.ui.metrics import MAX_COMPARED_RUNS, MetricsChart
-from musiclab_desktop.ui.notes_dialog import edit_notes
-from musiclab_desktop.ui.ops import describe_error
 from musiclab_desktop.ui.prompts import Prompts
 from musiclab_desktop.ui.runs.config_comparison import ConfigComparisonView
 from musiclab_desktop.ui.runs.disk_use import DiskUseFeed
+from musiclab_desktop.ui.runs.run_deleter import RunDeleter
 from musiclab_desktop.ui.runs.run_feed import NO_METRICS, NO_RUN_SELECTED, RunFeed
 from musiclab_desktop.ui.runs.run_finder import RunFinder
-from musiclab_desktop.ui.runs.run_prompts import batch_delete_confirmation, delete_confirmation
 from musiclab_desktop.ui.runs.run_recovery import RunRecovery
+from musiclab_desktop.ui.runs.run_row_actions import RunRowActions
 from musiclab_desktop.ui.runs.runs_delegate import CANCEL, DELETE
 from musiclab_desktop.ui.runs.runs_model import RUN_ID_ROLE, Column, RunsTableModel
+from musiclab_desktop.ui.runs.runs_panes import CHART, TERMINAL, RunsPanes
 from musiclab_desktop.ui.runs.runs_table import build_runs_table
 from musiclab_desktop.ui.runs.start_run_dialog import StartRunDialog
 from musiclab_desktop.ui.samples import SamplesView
 from musiclab_desktop.ui.samples.ratings import RatingsFeed
 from musiclab_desktop.ui.terminal import TerminalPanel
-from musiclab_desktop.ui.toast import show_toast
 
-__all__ = ["NO_METRICS", "NO_RUN_SELECTED", "RunsPage"]
+__all__ = ["CHART", "NO_METRICS", "NO_RUN_SELECTED", "TERMINAL", "RunsPage"]
 
 COMPARE_CHECKED = "Compare Checked"
 DELETE_CHECKED = "Delete Checked"
@@ -62,15 +56,6 @@ DELETE_CHECKED = "Delete Checked"
 TERMINAL_MIN_HEIGHT = 120
 CHART_MIN_HEIGHT = 190
 TABLE_MIN_HEIGHT = 90
-TABLE_HEIGHT = 150
-TERMINAL_HEIGHT = 220
-CHART_HEIGHT = 260
-# Shares of the splitter's height until the person drags a handle (or the window
-# restores the sizes they left).
-DEFAULT_SHARES = (TABLE_HEIGHT, TERMINAL_HEIGHT, CHART_HEIGHT)
-# Which pane has the whole page (maximize toggles); None: all three share it.
-CHART, TERMINAL = "chart", "terminal"
-MAXIMIZE_TIP = "Give the {} the whole page (this button again shares it)"
 START_TIP = "Train a LoRA adapter with this experiment's settings."
 
 
@@ -100,6 +85,8 @@ class RunsPage(QWidget):
         self.samples_view.compare_panel.blindPending.connect(self.ratings.hold)
         self.disk_use = DiskUseFeed(controller, self.model, self)
         self.recovery = RunRecovery(controller, prompts, self)
+        # The Samples tab promotes a step's checkpoint the way the row menu does.
+        self.samples_view.promote.promoteRequested.connect(self.recovery.request_promote)
         self.chart.sampleClicked.connect(
             lambda *_: self.detail_tabs.setCurrentWidget(self.samples_view))
         self._connect()
@@ -128,9 +115,9 @@ class RunsPage(QWidget):
         self.table.setMinimumHeight(TABLE_MIN_HEIGHT)
         self.chart = MetricsChart(self)
         self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
-        self._maximized: str | None = None
-        self.terminal_max_button = self._maximize_button(TERMINAL, "maximizeTerminalButton")
-        self.chart_max_button = self._maximize_button(CHART, "maximizeChartButton")
+        self.panes = RunsPanes(self)
+        self.terminal_max_button = self.panes.terminal_max_button
+        self.chart_max_button = self.panes.chart_max_button
         self.comparison = ConfigComparisonView(self)
         self.comparison.hide()
         self._layout()
@@ -139,17 +126,6 @@ class RunsPage(QWidget):
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setDefault(primary)
-        return button
-
-    def _maximize_button(self, pane: str, name: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setObjectName(name)
-        button.setCheckable(True)
-        button.setAutoRaise(True)
-        button.setText("⤢")
-        button.setToolTip(MAXIMIZE_TIP.format(pane))
-        button.setAccessibleName(f"Maximize the {pane}")
-        button.toggled.connect(lambda on: self.maximize(pane if on else None))
         return button
 
     def _layout(self) -> None:
@@ -185,20 +161,9 @@ class RunsPage(QWidget):
         self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.chart.add_corner_widget(self.chart_max_button)
         # Table, terminal and chart, each resizable; the window remembers the sizes.
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setObjectName("runsSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail_tabs)
-        self.splitter.addWidget(self.detail_scroll)
-        for index, stretch in enumerate((1, 2, 3)):
-            self.splitter.setStretchFactor(index, stretch)
-        self.splitter.setSizes(list(DEFAULT_SHARES))
-        # Until a drag or a restore, sizes follow the page's height in these shares:
-        # set once at construction, the small first size would skew them for good.
-        self._sizes_chosen = False
-        self._pending_state: QByteArray | None = None
-        self.splitter.splitterMoved.connect(self._on_splitter_moved)
+        self.panes.fill(self.table, self.detail_tabs, self.detail_scroll)
+        self.splitter = self.panes.splitter
+        self.panes.moved.connect(self.splitterMoved)
         layout = QVBoxLayout(self)
         layout.addLayout(toolbar)
         layout.addWidget(self.finder.error)
@@ -209,54 +174,26 @@ class RunsPage(QWidget):
     def maximize(self, pane: str | None) -> None:
         """Give the chart or the terminal (``CHART``, ``TERMINAL``) the whole page, or
         (None) share it again between table, terminal and chart."""
-        if pane == self._maximized:
-            return
-        self._maximized = pane
-        self.table.setVisible(pane is None)
-        self.detail_tabs.setVisible(pane in (None, TERMINAL))
-        self.detail_scroll.setVisible(pane in (None, CHART))
-        for button, name in ((self.terminal_max_button, TERMINAL),
-                             (self.chart_max_button, CHART)):
-            button.blockSignals(True)
-            button.setChecked(pane == name)
-            button.setText("⤡" if pane == name else "⤢")
-            button.setToolTip("Share the page again with the table and the other pane"
-                              if pane == name
-                              else MAXIMIZE_TIP.format(name))
-            button.blockSignals(False)
+        self.panes.maximize(pane)
 
     def maximized(self) -> str | None:
-        return self._maximized
+        return self.panes.maximized()
 
     def restore_layout(self, state: QByteArray) -> None:
         """Sizes saved by ``splitter.saveState()``, applied once the page has its size."""
-        self._pending_state = state
-        self._sizes_chosen = True
+        self.panes.restore(state)
         if self.isVisible():
-            self._apply_layout()
-
-    def _apply_layout(self) -> None:
-        if self._pending_state is not None:
-            state, self._pending_state = self._pending_state, None
-            self.splitter.restoreState(state)
-        elif not self._sizes_chosen and self._maximized is None:
-            total = sum(self.splitter.sizes())
-            shares = sum(DEFAULT_SHARES)
-            self.splitter.setSizes([total * share // shares for share in DEFAULT_SHARES])
-
-    def _on_splitter_moved(self, *_args: object) -> None:
-        self._sizes_chosen = True
-        self.splitterMoved.emit()
+            self.panes.apply_sizes()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.isVisible():
             # After the layout has given the splitter its new height.
-            QTimer.singleShot(0, self._apply_layout)
+            QTimer.singleShot(0, self.panes.apply_sizes)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self._apply_layout)
+        QTimer.singleShot(0, self.panes.apply_sizes)
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.request_start)
@@ -267,9 +204,12 @@ class RunsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.chart.pointClicked.connect(self._on_point_clicked)
         self.finder.filterChanged.connect(self._sync_buttons)
-        self.table.doubleClicked.connect(self._on_double_click)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._show_row_menu)
+        self.row_actions = RunRowActions(self, self._controller, self._prompts, self.table,
+                                         self.recovery, self._record)
+        self.row_actions.generateRequested.connect(self.generateRequested)
+        self.deleter = RunDeleter(self, self._controller, self._prompts, self.model,
+                                  self.experiment, self._record, self._forget_runs)
         self._controller.notice.changed.connect(self._on_change)
         self._controller.manager.progressChanged.connect(self.model.set_progress)
         self._controller.manager.phaseChanged.connect(self.model.set_target_phase)
@@ -433,46 +373,10 @@ class RunsPage(QWidget):
                               lambda: self._controller.cancel_run(run_id))
 
     def request_delete(self, run_id: int) -> bool:
-        run = self._record(run_id)
-        if run is None or not run.is_terminal:
-            return False
-        name = printable(run.name)
-        if not self._prompts.confirm(self, delete_confirmation(self, name)):
-            return False
-        return self._delete([run_id], f"Run “{name}” deleted")
+        return self.deleter.delete_one(run_id)
 
     def request_batch_delete(self) -> bool:
-        ids = self.model.checked_ids()
-        if not ids or not self._prompts.confirm(self, batch_delete_confirmation(self, len(ids))):
-            return False
-        return self._delete(ids, f"{len(ids)} runs deleted")
-
-    def _delete(self, run_ids: list[int], message: str) -> bool:
-        """Start deleting: True once asked and started. Run folders go with ``rmtree``,
-        seconds for a big run, so the rows leave when the op reports back."""
-        experiment = self._experiment
-        assert experiment is not None
-        op = self._controller.delete_runs(self, experiment.id, run_ids,
-                                          lambda done: self._on_deleted(done, message))
-        op.failure(self._on_delete_failed).run_in_background()
-        return True
-
-    def _on_delete_failed(self, exc: Exception) -> None:
-        self._prompts.error(self, "Cannot delete", describe_error(exc))
-
-    def _on_deleted(self, deletion: RunDeletion, message: str) -> None:
-        if deletion.gone:
-            # Something else (the CLI, another window) deleted some meanwhile: their rows
-            # just leave the table, which is what the person asked for.
-            message = gone_message(self._names_of(deletion.gone), len(deletion.asked))
-        self._forget_runs(deletion.removed)
-        if deletion.error is not None:
-            self._prompts.error(self, "Cannot delete", deletion.error)
-            return
-        show_toast(self, message)
-
-    def _names_of(self, run_ids: set[int]) -> list[str]:
-        return [printable(run.name) for run in self.model.runs() if run.id in run_ids]
+        return self.deleter.delete_checked()
 
     def _forget_runs(self, run_ids: set[int]) -> None:
         if not run_ids:
@@ -529,50 +433,4 @@ class RunsPage(QWidget):
 
     def request_edit_notes(self, run_id: int) -> RunRecord | None:
         """Ask for the run's notes and tags and store them (the table follows the notice)."""
-        run = self._record(run_id)
-        if run is None:
-            return None
-        library = self._controller.library
-        updated = edit_notes(
-            self, self._prompts, f"Notes and tags of “{printable(run.name)}”", run.notes,
-            list(run.tags), lambda notes, tags: library.runs.annotate(run_id, notes=notes,
-                                                                        tags=tags))
-        if updated is not None:
-            self._controller.notice.notify(Change.of(runs=[run_id]))
-        return updated
-
-    def _on_double_click(self, index: QModelIndex) -> None:
-        if index.column() == Column.NOTES:
-            self.request_edit_notes(index.data(RUN_ID_ROLE))
-        elif index.column() == Column.ADAPTER:
-            run = self._record(index.data(RUN_ID_ROLE))
-            if run is not None and run.adapter_id is not None:
-                self.generateRequested.emit(run.adapter_id)
-
-    def _show_row_menu(self, position: QPoint) -> None:
-        index = self.table.indexAt(position)
-        if not index.isValid():
-            return
-        run_id = index.data(RUN_ID_ROLE)
-        menu = QMenu(self.table)
-        menu.addAction("Edit tags and notes…", lambda: self.request_edit_notes(run_id))
-        run = self._record(run_id)
-        if run is not None and run.adapter_id is not None:
-            adapter_id = run.adapter_id
-            menu.addAction("Generate with its adapter…",
-                           lambda: self.generateRequested.emit(adapter_id))
-        if run is not None:
-            self.recovery.add_actions(menu, run)
-        menu.exec(self.table.viewport().mapToGlobal(position))
-        menu.deleteLater()
-
-
-def gone_message(gone_names: list[str], asked: int) -> str:
-    """The toast after deleting ``asked`` runs of which some were already deleted elsewhere."""
-    gone = len(gone_names)
-    if gone == 1 and asked == 1:
-        return f"Run “{gone_names[0]}” was already deleted; removed it from the list"
-    if gone == asked:
-        return f"The {asked} runs were already deleted; removed them from the list"
-    others = "the other had" if gone == 1 else f"the other {gone} had"
-    return f"{asked - gone} of {asked} runs deleted; {others} already been deleted elsewhere"
+        return self.row_actions.edit_notes(run_id)

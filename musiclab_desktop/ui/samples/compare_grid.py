@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from musiclab_desktop.core.display import printable
+from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import SampleRecord
 from musiclab_desktop.ui.samples.samples_model import rating_text
 
@@ -72,6 +73,14 @@ def compare_rows(run_ids: Sequence[int], records: Sequence[SampleRecord]) -> lis
         )
         for _index, prompt, seed in keys
     ]
+
+
+def read_comparison(
+    library: Library, run_ids: list[int]
+) -> tuple[list[CompareRow], list[SampleRecord]]:
+    """The compare-by-ear rows of ``run_ids`` and the samples they were made of."""
+    records = library.samples.for_runs(run_ids)
+    return compare_rows(run_ids, records), records
 
 
 class CompareModel(QAbstractTableModel):

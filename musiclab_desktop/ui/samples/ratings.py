@@ -5,34 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QObject
-
+from musiclab_desktop.core.records import SampleRecord
 from musiclab_desktop.ui.change_notice import Change
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.ops import QueryOp
-from musiclab_desktop.ui.runs.runs_model import RunsTableModel
+from musiclab_desktop.ui.runs.column_feed import ColumnFeed
 
 
-class RatingsFeed(QObject):
-    def __init__(
-        self,
-        controller: ExperimentsController,
-        model: RunsTableModel,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._controller = controller
-        self._model = model
-        self._held = False
-        model.modelReset.connect(self._read_all)
-        model.rowsInserted.connect(self._read_inserted)
+class RatingsFeed(ColumnFeed):
+    def _follow(self, controller: ExperimentsController) -> None:
+        self._held = False  # here: the base class calls _follow before any read
         controller.notice.changed.connect(self._on_change)
 
     def _read_all(self) -> None:
         self.read(run.id for run in self._model.runs())
-
-    def _read_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        self.read(self._model.run_at(row).id for row in range(first, last + 1))
 
     def _on_change(self, change: Change) -> None:
         known = {run.id for run in self._model.runs()}
@@ -60,3 +46,8 @@ class RatingsFeed(QObject):
             success=lambda ratings: self._model.set_ratings(ratings, ids),
         )
         op.run_in_background()
+
+
+def rated_steps(records: Iterable[SampleRecord]) -> list[tuple[int, int]]:
+    """(step, rating) of the rated ones, for the CSV export."""
+    return [(record.step, record.rating) for record in records if record.rating is not None]

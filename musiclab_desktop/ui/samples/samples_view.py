@@ -12,24 +12,11 @@ change notice, so a sample recorded while the run trains appears by itself.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from musiclab_desktop.core.display import printable
 from musiclab_desktop.core.records import RunRecord, SampleRecord
@@ -38,41 +25,21 @@ from musiclab_desktop.ui.detail.adapters_tab import FolderOpener, open_in_file_m
 from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.ops import ChangeOp, QueryOp, describe_error
 from musiclab_desktop.ui.samples.audio_plot import AudioPlot
-from musiclab_desktop.ui.samples.compare_grid import CompareByEar, CompareRow, compare_rows
+from musiclab_desktop.ui.samples.checkpoint_promote import CheckpointPromote
+from musiclab_desktop.ui.samples.compare_grid import CompareByEar, CompareRow, read_comparison
 from musiclab_desktop.ui.samples.loading import LoadedSample, read_run_samples
 from musiclab_desktop.ui.samples.playback import SamplePlayback
 from musiclab_desktop.ui.samples.player import PlaybackState, Player, create_player
-from musiclab_desktop.ui.samples.samples_model import SampleColumn, SamplesModel
-from musiclab_desktop.ui.samples.waveform_delegate import WaveformDelegate
+from musiclab_desktop.ui.samples.ratings import rated_steps
+from musiclab_desktop.ui.samples.samples_model import STEP_ROLE, SamplesModel
+from musiclab_desktop.ui.samples.samples_toolbar import PAUSE, PLAY, SamplesToolbar
+from musiclab_desktop.ui.samples.samples_tree import SamplesTree
 
 NO_RUN = "Select a run to hear its samples."
 NO_SAMPLES = (
     "No samples yet. A run records a sample of the base model before it "
     "trains, more as it trains, and the last ones at the end."
 )
-PLAY, PAUSE = "Play", "Pause"
-
-
-TREE_KEYS = {
-    Qt.Key.Key_Space: "toggle",
-    Qt.Key.Key_Up: "up",
-    Qt.Key.Key_Down: "down",
-    **{Qt.Key(Qt.Key.Key_0 + digit): f"rate:{digit}" for digit in range(6)},
-}
-
-
-class SamplesTree(QTreeView):
-    """Space and Up/Down mean something here (see the module text); the view decides what."""
-
-    keyAction = Signal(str)  # "toggle", "up", "down", "rate:N" (0 clears)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        action = TREE_KEYS.get(Qt.Key(event.key()))
-        if action is not None and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            self.keyAction.emit(action)
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
 
 class SamplesView(QWidget):
@@ -118,37 +85,16 @@ class SamplesView(QWidget):
     # --- building ----------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.play_button = QPushButton(PLAY)
-        self.play_button.setObjectName("samplesPlayButton")
-        self.play_button.setToolTip("Play or pause the selected sample (Space).")
-        self.loop_toggle = QCheckBox("Loop")
-        self.loop_toggle.setObjectName("samplesLoop")
-        self.loop_toggle.setToolTip("Play the sample again and again.")
-        self.reveal_button = QPushButton("Reveal in folder")
-        self.reveal_button.setObjectName("samplesReveal")
-        self.reveal_button.setToolTip("Open the folder holding the selected sample's WAV.")
-        self.time_label = QLabel("")
-        self.time_label.setObjectName("samplesTime")
-        self.status = QLabel()
-        self.status.setObjectName("samplesStatus")
-        self.status.setWordWrap(True)
-        self.playback_note = QLabel()
-        self.playback_note.setObjectName("samplesPlaybackNote")
-        self.playback_note.setVisible(False)
-        self.playback_note.setWordWrap(True)
-        self.tree = SamplesTree()
-        self.tree.setObjectName("samplesTree")
-        self.tree.setModel(self.model)
-        self.tree.setItemDelegateForColumn(SampleColumn.WAVEFORM, WaveformDelegate(self.tree))
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setAlternatingRowColors(True)
-        header = self.tree.header()
-        header.setSectionResizeMode(SampleColumn.PROMPT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(SampleColumn.WAVEFORM, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(SampleColumn.WAVEFORM, 130)
-        for column in (SampleColumn.LENGTH, SampleColumn.RATING):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
+        toolbar = SamplesToolbar()
+        self.play_button = toolbar.play_button
+        self.loop_toggle = toolbar.loop_toggle
+        self.reveal_button = toolbar.reveal_button
+        self.time_label = toolbar.time_label
+        self.status = toolbar.status
+        self.playback_note = toolbar.playback_note
+        self.tree = SamplesTree(self.model)
+        # "Promote this checkpoint": promoteRequested (run, step) goes to the runs page.
+        self.promote = CheckpointPromote(toolbar.promote_button, self.tree, self)
         self.plot = AudioPlot()
         self.compare_panel = CompareByEar(self._rate)
         single = QSplitter(Qt.Orientation.Horizontal)
@@ -161,15 +107,9 @@ class SamplesView(QWidget):
         self._stack = QStackedWidget()
         self._stack.addWidget(single)
         self._stack.addWidget(self.compare_panel)
-        toolbar = QHBoxLayout()
-        for widget in (self.play_button, self.loop_toggle, self.reveal_button):
-            toolbar.addWidget(widget)
-        toolbar.addWidget(self.time_label)
-        toolbar.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(toolbar)
-        layout.addWidget(self.playback_note)
+        layout.addWidget(toolbar)
         layout.addWidget(self._stack, 1)
 
     def _connect(self) -> None:
@@ -246,6 +186,8 @@ class SamplesView(QWidget):
             self._stop()
             self.model.set_samples([])
             self.plot.show_message(NO_RUN if run is None else "Reading samples…")
+        if not same:
+            self.promote.read(run)
         if run is None:
             self._loading = False
             self.status.setText(NO_RUN)
@@ -296,6 +238,7 @@ class SamplesView(QWidget):
         selected = self.selected_sample()
         self.model.set_samples(samples)
         self.tree.expandAll()
+        self.promote.read(self._run)  # a run in training keeps new checkpoints
         steps = sorted({sample.record.step for sample in samples})
         self.stepsChanged.emit(run_id, steps)
         self.ratingsChanged.emit(run_id, rated_steps(s.record for s in samples))
@@ -453,6 +396,10 @@ class SamplesView(QWidget):
         # The grid plays its selected cell; revealing a folder would name the run, which
         # blind mode hides, so Reveal is for one run's samples only.
         self.reveal_button.setVisible(not self._compared)
+        current = self.tree.currentIndex()
+        step = None if self._compared or not current.isValid() else current.data(STEP_ROLE)
+        self.promote.sync(step if isinstance(step, int) else None)
+        self.promote.button.setVisible(not self._compared and self._run is not None)
         if self._compared:
             self.play_button.setEnabled(self._player is None or self._player.available())
             return
@@ -480,12 +427,11 @@ class SamplesView(QWidget):
         ids = [run.id for run in runs]
         library = self._controller.library
         self._loading = True
-
-        def read() -> tuple[list[CompareRow], list[SampleRecord]]:
-            records = library.samples.for_runs(ids)
-            return compare_rows(ids, records), records
-
-        op = QueryOp(self, op=read, success=lambda loaded: self._on_compared(ids, *loaded))
+        op = QueryOp(
+            self,
+            op=lambda: read_comparison(library, ids),
+            success=lambda loaded: self._on_compared(ids, *loaded),
+        )
         op.failure(lambda exc: self._on_failed_compare(ids, exc))
         op.keyed("compare").run_in_background()
 
@@ -547,7 +493,3 @@ class SamplesView(QWidget):
         sample = self.selected_sample()
         return sample.record.file if sample is not None else None
 
-
-def rated_steps(records: Iterable[SampleRecord]) -> list[tuple[int, int]]:
-    """(step, rating) of the rated ones, for the CSV export."""
-    return [(record.step, record.rating) for record in records if record.rating is not None]

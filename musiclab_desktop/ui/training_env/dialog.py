@@ -28,6 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiclab_desktop.runner.generation_client import (
+    IDLE_TIMEOUT_ENV_VAR,
+    generation_idle_timeout,
+    idle_timeout_overridden,
+    save_generation_idle_timeout,
+)
 from musiclab_desktop.runner.interpreter_check import InterpreterCheck
 from musiclab_desktop.runner.managed_env import SetupPlan, default_env_dir, make_plan
 from musiclab_desktop.runner.managed_env_setup import ManagedEnvSetup
@@ -63,6 +69,7 @@ from musiclab_desktop.ui.widgets import (
 DIALOG_SIZE = QSize(780, 760)
 TERMINAL_HEIGHT = 210
 OTHER_BUILD = "other"  # the combo item that asks for pip arguments
+MAX_IDLE_S = 24 * 3600
 
 
 class TrainingEnvDialog(QDialog):
@@ -133,6 +140,7 @@ class TrainingEnvDialog(QDialog):
         self.auto_resume_box.toggled.connect(self._set_auto_resume)
         layout.addWidget(self.auto_resume_box)
         layout.addLayout(self._build_gpus_row())
+        layout.addLayout(self._build_idle_row())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         layout.addWidget(self.buttons)
 
@@ -430,6 +438,36 @@ class TrainingEnvDialog(QDialog):
         row.addWidget(self.gpus_spin)
         row.addStretch(1)
         return row
+
+    def _build_idle_row(self) -> QHBoxLayout:
+        """How long the Generate window's worker keeps the model in memory between uses."""
+        self.idle_spin = QSpinBox(self)
+        self.idle_spin.setObjectName("generationIdleSpin")
+        self.idle_spin.setRange(0, MAX_IDLE_S)
+        self.idle_spin.setSingleStep(60)
+        self.idle_spin.setSuffix(" s")
+        self.idle_spin.setSpecialValueText("never")  # 0: the worker stays until MusicLab quits
+        self.idle_spin.setValue(round(generation_idle_timeout(self._store)))
+        tip = ("After this long without a request, the generation worker exits and frees the "
+               "memory of the model it loaded; the next Generate starts it again (a cold "
+               "start reloads the model). \"never\" keeps it until MusicLab quits. Applies "
+               "from the next start of the worker.")
+        if idle_timeout_overridden():
+            self.idle_spin.setEnabled(False)
+            tip += f" Set by the environment variable {IDLE_TIMEOUT_ENV_VAR} now."
+        self.idle_spin.setToolTip(tip)
+        self.idle_spin.valueChanged.connect(self._set_idle_timeout)
+        label = QLabel("Unload the generation model after", self)
+        label.setToolTip(tip)
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.idle_spin)
+        row.addWidget(QLabel("without a request", self))
+        row.addStretch(1)
+        return row
+
+    def _set_idle_timeout(self, seconds: int) -> None:
+        save_generation_idle_timeout(seconds, self._store)
 
     def _set_gpus(self, gpus: int) -> None:
         self.settings.gpus_per_run = gpus

@@ -12,12 +12,11 @@ from musiclab_desktop.core.library import Library
 from musiclab_desktop.core.records import ExperimentRecord
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.runner.settings import RunnerSettings
-from musiclab_desktop.ui.experiments_controller import ExperimentsController
 from musiclab_desktop.ui.ops import wait_for_ops
 from musiclab_desktop.ui.runs.runs_page import RunsPage
 
 from shared_kit import fake_worker_command
-from ui_kit import DialogPrompts
+from ui_kit import DialogPrompts, open_runs_page
 
 
 @pytest.fixture
@@ -45,11 +44,5 @@ def manager(library: Library, worker_mode: list[str]) -> Iterator[RunManager]:
 @pytest.fixture
 def page(qtbot: QtBot, library: Library, manager: RunManager, dialog_prompts: DialogPrompts,
          experiment_with_dataset: ExperimentRecord) -> Iterator[RunsPage]:
-    runs_page = RunsPage(ExperimentsController(library, manager), dialog_prompts)
-    qtbot.addWidget(runs_page)
-    runs_page.resize(1100, 900)
-    runs_page.set_experiment(experiment_with_dataset)
-    runs_page.show()
-    qtbot.waitExposed(runs_page)
-    yield runs_page
+    yield open_runs_page(qtbot, library, manager, dialog_prompts, experiment_with_dataset)
     wait_for_ops()

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from musiclab_desktop.core.demo import DEMO_STEPS
 from musiclab_desktop.core.library import Library
 from musiclab_desktop.runner.manager import RunManager
 from musiclab_desktop.ui.datasets_dialog import DatasetsDialog
+from musiclab_desktop.ui.demo_progress import DemoProgressDialog
 from musiclab_desktop.ui.main_window import DETAIL, NO_EXPERIMENTS
 from musiclab_desktop.ui.new_experiment_dialog import NewExperimentDialog
 from musiclab_desktop.ui.ops import wait_for_ops
 
-from ui_kit import DialogPrompts, WindowFactory, list_names
+from ui_kit import DialogPrompts, WindowFactory, list_names, record_opens
 
 
 def test_an_empty_data_folder_opens_on_the_welcome_page(
@@ -32,7 +32,16 @@ def test_an_empty_data_folder_opens_on_the_welcome_page(
 @pytest.mark.slow
 def test_the_demo_path_builds_the_demo_showing_its_steps(
         manager: RunManager, dialog_prompts: DialogPrompts, make_window: WindowFactory,
-        qtbot: QtBot) -> None:
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    shown_step = DemoProgressDialog.on_step
+
+    def record_step(dialog: DemoProgressDialog, index: int, total: int = 0) -> None:
+        started.append(index)
+        shown_step(dialog, index, total)
+
+    # Recorded from the first report on, whenever the pool thread gets to it.
+    monkeypatch.setattr(DemoProgressDialog, "on_step", record_step)
     window = make_window(prompts=dialog_prompts, run_manager=manager)
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
     dialog = window.demo_progress
@@ -40,12 +49,10 @@ def test_the_demo_path_builds_the_demo_showing_its_steps(
     assert dialog.windowTitle() == "Preparing the demo"
     assert [text.split("  ", 1)[1] for text in dialog.step_texts()] == list(DEMO_STEPS)
     assert not window.welcome.demo_button.isEnabled()
-    started: list[int] = []
-    dialog.stepStarted.connect(started.append)
     # The event loop runs, as in the app: the steps arrive before the result.
     qtbot.waitUntil(lambda: window.demo_progress is None, timeout=120_000)
-    assert started == [0, 1, 2]  # each step announced, in order
     assert dialog_prompts.errors == []
+    assert started == [0, 1, 2]  # each step announced, in order
     assert list_names(window) == ["Demo: tiny MusicGen"]
     assert window.right.currentIndex() == DETAIL
 
@@ -84,13 +91,7 @@ def test_the_import_path_opens_the_dataset_import(
 def test_the_create_path_opens_the_new_experiment_dialog(
         manager: RunManager, make_window: WindowFactory, qtbot: QtBot,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[str] = []
-
-    def fake_exec(self: NewExperimentDialog) -> int:
-        opened.append(self.objectName())
-        return QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(NewExperimentDialog, "exec", fake_exec)
+    opened = record_opens(monkeypatch, NewExperimentDialog)
     window = make_window(run_manager=manager)
     qtbot.mouseClick(window.welcome.create_button, Qt.MouseButton.LeftButton)
     assert opened == ["newExperimentDialog"]

@@ -18,7 +18,7 @@ from musiclab_desktop.ui.samples import SamplesView, samples_view
 
 from samples_kit import FakePlayer
 from shared_kit import fake_worker_command, finish_run
-from ui_kit import DialogPrompts
+from ui_kit import DialogPrompts, open_runs_page
 
 
 @pytest.fixture
@@ -83,13 +83,8 @@ def page(
     """A Runs page whose Samples tab plays through the player double."""
     monkeypatch.setattr(samples_view, "create_player", lambda parent=None: player)
     manager = RunManager(library, RunnerSettings())
-    runs_page = RunsPage(ExperimentsController(library, manager), DialogPrompts())
-    qtbot.addWidget(runs_page)
-    runs_page.resize(1200, 900)
-    runs_page.set_experiment(experiment_with_dataset)
-    runs_page.show()
-    qtbot.waitExposed(runs_page)
-    yield runs_page
+    yield open_runs_page(qtbot, library, manager, DialogPrompts(), experiment_with_dataset,
+                         width=1200)
     wait_for_ops()
 
 
@@ -108,12 +103,8 @@ def live_page(
         RunnerSettings(cancel_grace_seconds=3.0),
         lambda spec: fake_worker_command("samples", spec),
     )
-    runs_page = RunsPage(ExperimentsController(library, manager), DialogPrompts())
-    qtbot.addWidget(runs_page)
-    runs_page.resize(1200, 900)
-    runs_page.set_experiment(experiment_with_dataset)
-    runs_page.show()
-    yield runs_page
+    yield open_runs_page(qtbot, library, manager, DialogPrompts(), experiment_with_dataset,
+                         width=1200)
     if manager.has_active_runs():
         manager.shutdown(cancel_running=True, timeout_s=1.0)
     wait_for_ops()

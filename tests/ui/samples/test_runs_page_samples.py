@@ -14,6 +14,7 @@ from musiclab_desktop.core.records import ExperimentRecord, RunRecord
 from musiclab_desktop.ui.change_notice import Change
 from musiclab_desktop.ui.runs.runs_model import Column
 from musiclab_desktop.ui.runs.runs_page import RunsPage
+from musiclab_desktop.ui.samples import SamplesView
 from musiclab_desktop.ui.samples.player import PlaybackState
 
 from samples_kit import FakePlayer, add_sample, add_training_samples, wait_until
@@ -35,6 +36,18 @@ def select(qtbot: QtBot, page: RunsPage, library: Library, run: RunRecord) -> No
     page.select_run(run.id)
     view = page.samples_view
     wait_until(qtbot, lambda: not page.is_loading() and not view.is_loading())
+
+
+def compare(qtbot: QtBot, page: RunsPage, library: Library, runs: list[RunRecord]
+            ) -> SamplesView:
+    """Check ``runs`` and compare them; the Samples tab once its grid is read."""
+    select(qtbot, page, library, runs[0])
+    for run in runs:
+        page.model.set_checked(run.id, True)
+    assert page.request_compare()
+    view = page.samples_view
+    wait_until(qtbot, lambda: view.is_comparing() and not view.is_loading())
+    return view
 
 
 def test_the_chart_marks_sampled_steps_and_a_click_plays_that_sample(
@@ -103,12 +116,7 @@ def test_comparing_runs_shows_the_compare_grid_in_the_samples_tab(
     runs = [trained_run(library, experiment_with_dataset) for _ in range(2)]
     for run in runs:
         add_sample(library, run, 10)
-    select(qtbot, page, library, runs[0])
-    for run in runs:
-        page.model.set_checked(run.id, True)
-    assert page.request_compare()
-    view = page.samples_view
-    wait_until(qtbot, lambda: view.is_comparing() and not view.is_loading())
+    view = compare(qtbot, page, library, runs)
     assert view.compare_panel.isVisibleTo(view)
     assert view.compare_panel.model.names_shown() == ["Base model", "run-1", "run-2"]
     page.select_run(runs[1].id)
@@ -171,12 +179,7 @@ def test_the_rating_column_waits_while_a_blind_rating_is_under_way(
 ) -> None:
     runs = [trained_run(library, experiment_with_dataset) for _ in range(2)]
     samples = [add_sample(library, run, 10) for run in runs]
-    select(qtbot, page, library, runs[0])
-    for run in runs:
-        page.model.set_checked(run.id, True)
-    assert page.request_compare()
-    view = page.samples_view
-    wait_until(qtbot, lambda: view.is_comparing() and not view.is_loading())
+    view = compare(qtbot, page, library, runs)
     view.set_blind(True)
     panel = view.compare_panel
     for sample, rating in zip(samples, (5, 1), strict=True):
