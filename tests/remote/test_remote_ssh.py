@@ -118,17 +118,7 @@ def test_second_staging_of_the_same_dataset_copies_no_clip(
 def test_a_restarted_app_reattaches_without_losing_or_repeating_a_byte(
         library: Library, make_clips, tiny_model: Path, ssh_target: Target, qtbot) -> None:
     run = _prepare(library, make_clips, tiny_model, ssh_target, max_steps=30, num_epochs=30)
-    # The app that dies: a supervisor process owning the run, killed without warning.
-    owner = subprocess.Popen([MUSICLAB, "--data-dir", str(library.root), "runs", "supervise",
-                              str(run.id)], env=os.environ.copy(), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-    try:
-        qtbot.waitUntil(lambda: bool(library.telemetry.all_series_arrays(run.id)),
-                        timeout=240_000)
-        follower = library.runs.get(run.id).pid
-        owner.kill()
-    finally:
-        owner.wait()
+    follower = _kill_the_owner_once_training(library, run.id, qtbot)
     # The follower notices its owner is gone and leaves the remote worker training.
     qtbot.waitUntil(lambda: not pid_alive(follower), timeout=30_000)
     assert library.runs.get(run.id).status == RunStatus.RUNNING
@@ -190,16 +180,7 @@ def test_cli_cancel_of_a_run_nobody_follows_stops_it_on_the_ssh_target(
         library: Library, make_clips, tiny_model: Path, ssh_target: Target, qtbot) -> None:
     run = _prepare(library, make_clips, tiny_model, ssh_target, max_steps=400,
                    num_epochs=200)
-    owner = subprocess.Popen([MUSICLAB, "--data-dir", str(library.root), "runs", "supervise",
-                              str(run.id)], env=os.environ.copy(), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-    try:
-        qtbot.waitUntil(lambda: bool(library.telemetry.all_series_arrays(run.id)),
-                        timeout=240_000)
-        follower = library.runs.get(run.id).pid
-        owner.kill()
-    finally:
-        owner.wait()
+    follower = _kill_the_owner_once_training(library, run.id, qtbot)
     qtbot.waitUntil(lambda: not pid_alive(follower), timeout=30_000)
     state = load_remote_state(library, run.id)
     remote = Path(state["remote_run_dir"])
@@ -221,3 +202,19 @@ def test_cli_cancel_of_a_run_nobody_follows_stops_it_on_the_ssh_target(
     assert library.telemetry.read_log(run.id) == (remote / TERMINAL_FILE).read_bytes()
     steps = library.telemetry.series_arrays(run.id, "loss").steps.tolist()
     assert steps == list(range(1, len(steps) + 1))
+
+
+def _kill_the_owner_once_training(library: Library, run_id: int, qtbot) -> int | None:
+    """The app that dies: a supervisor process owns the run and is killed without warning
+    once metrics arrive. Returns the pid of the run's follower."""
+    owner = subprocess.Popen([MUSICLAB, "--data-dir", str(library.root), "runs", "supervise",
+                              str(run_id)], env=os.environ.copy(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        qtbot.waitUntil(lambda: bool(library.telemetry.all_series_arrays(run_id)),
+                        timeout=240_000)
+        follower = library.runs.get(run_id).pid
+        owner.kill()
+    finally:
+        owner.wait()
+    return follower
